@@ -1,0 +1,134 @@
+"""Configuration classes: the only place that reads environment variables."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# The value development and tests use; production refuses to start with it.
+DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    ENV_NAME = "base"
+    OUTBOX_SEND_IN_BACKGROUND = True
+    MIGRATIONS_DIR = BASE_DIR / "migrations"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite'}"
+    )
+    # How long (seconds) a SQLite writer waits for the lock before giving up.
+    SQLITE_BUSY_TIMEOUT = _env_int("SQLITE_BUSY_TIMEOUT", 30)
+
+    STORAGE_PATH = os.environ.get("STORAGE_PATH", str(INSTANCE_DIR / "storage"))
+    # With no MAIL_SERVER, e-mails are written as .eml files here instead of sent.
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "ROCB Europe fellowships <fellowships@localhost>"
+    )
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 10)
+    # How many times a message is tried before it is left for an operator.
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 10)
+
+    # Links in e-mails are built from this, never from the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_NAME = "portal_session"
+    PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME", 12 * 3600)
+    WTF_CSRF_TIME_LIMIT = _env_int("CSRF_TIME_LIMIT", 8 * 3600)
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    OFFICE_TIMEZONE = "Asia/Baku"
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+
+    EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+
+    # Argon2id cost; tests lower it so that the suite stays quick.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    ADMINISTRATIONS_CSV = str(
+        BASE_DIR / "portal" / "administrations" / "data" / "member-administrations.csv"
+    )
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    # Tests send the outbox themselves, when and as they choose.
+    OUTBOX_SEND_IN_BACKGROUND = False
+    SECRET_KEY = DEVELOPMENT_SECRET
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = True
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    MAIL_SERVER = ""
+    PUBLIC_BASE_URL = "http://portal.test"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to run with a secret that is public knowledge or too short."""
+        if cls.SECRET_KEY == DEVELOPMENT_SECRET or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if cls.PUBLIC_BASE_URL.startswith("http://127.0.0.1"):
+            raise RuntimeError("PUBLIC_BASE_URL must name the address users reach the portal at.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by PORTAL_ENV (development by default)."""
+    name = os.environ.get("PORTAL_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"PORTAL_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,68 @@
+"""The portal's application factory."""
+
+from flask import Flask
+
+from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, commands."""
+    config = config or config_from_env()
+    if issubclass(config, ProductionConfig):
+        config.check()
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config)
+    app.config.update(overrides)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import cli, errors, jinja, security
+    from portal.notifications import dispatcher
+
+    errors.init_app(app)
+    security.init_app(app)
+    jinja.init_app(app)
+    dispatcher.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.accounts.services import load_user
+    from portal.database import configure_sqlite
+    from portal.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from portal.i18n import select_locale, select_timezone
+
+    # Every model module is imported so that the metadata knows every table.
+    from portal import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.administrations import bp as administrations_bp
+    from portal.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(administrations_bp)

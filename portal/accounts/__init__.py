@@ -1,0 +1,7 @@
+"""Accounts: registration, e-mail verification, sign-in, passwords and profiles."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+from portal.accounts import views  # noqa: E402,F401

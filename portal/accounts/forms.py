@@ -1,0 +1,159 @@
+"""Forms for accounts. Labels and messages are lazy: they are built at import time."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal import phrases
+from portal.accounts.models import Role
+from portal.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from portal.administrations.services import administration_choices
+from portal.forms import PortalForm
+from portal.i18n import LANGUAGES, is_valid_timezone, timezone_choices
+
+required = InputRequired(message=phrases.REQUIRED)
+
+
+def _email_field(label=phrases.EMAIL_ADDRESS):
+    return EmailField(label, validators=[
+        required,
+        Length(max=254, message=_l("An e-mail address has at most 254 characters.")),
+        Email(message=_l("Enter an e-mail address in the form name@example.org."),
+              check_deliverability=False),
+    ], render_kw={"autocomplete": "email", "spellcheck": "false"})
+
+
+def _new_password_field(label):
+    return PasswordField(label, validators=[
+        required,
+        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=_l(
+            "Choose a password of at least %(min)d characters: a few words you can "
+            "remember work well.", min=MIN_PASSWORD_LENGTH)),
+    ], render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH})
+
+
+def _confirm_field(other="password"):
+    return PasswordField(_l("Repeat the password"), validators=[
+        required, EqualTo(other, message=_l("The two passwords are not the same.")),
+    ], render_kw={"autocomplete": "new-password"})
+
+
+def _valid_timezone(form, field):
+    if not is_valid_timezone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class ProfileFields(PortalForm):
+    full_name = StringField(phrases.FULL_NAME_LATIN, validators=[
+        required, Length(max=200, message=_l("At most %(max)d characters.", max=200)),
+    ], render_kw={"autocomplete": "name"})
+    native_name = StringField(phrases.NATIVE_NAME, validators=[
+        Optional(), Length(max=200, message=_l("At most %(max)d characters.", max=200)),
+    ])
+    administration_code = SelectField(phrases.ADMINISTRATION, validators=[required],
+                                      validate_choice=True)
+    position = StringField(phrases.POSITION, validators=[
+        required, Length(max=200, message=_l("At most %(max)d characters.", max=200)),
+    ], render_kw={"autocomplete": "organization-title"})
+    preferred_language = SelectField(phrases.PREFERRED_LANGUAGE,
+                                     choices=list(LANGUAGES.items()), validators=[required])
+    time_zone = SelectField(phrases.TIME_ZONE, validators=[required, _valid_timezone],
+                            validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.administration_code.choices = [
+            ("", _l("Choose your administration")),
+            *administration_choices(get_locale()),
+        ]
+        self.time_zone.choices = [(z, z) for z in timezone_choices()]
+
+    def validate_full_name(self, field):
+        if any(ch.isalpha() and not ch.isascii() and not _is_latin(ch) for ch in field.data):
+            raise ValidationError(_l("Write your name in Latin letters, as in your passport."))
+
+    def validate_administration_code(self, field):
+        if not field.data:
+            raise ValidationError(phrases.REQUIRED)
+
+
+def _is_latin(ch: str) -> bool:
+    import unicodedata
+
+    return "LATIN" in unicodedata.name(ch, "")
+
+
+class RegistrationForm(ProfileFields):
+    email = _email_field()
+    password = _new_password_field(phrases.PASSWORD)
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Create account"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.render_kw = {"data-suggest-browser-zone": ""}
+
+
+
+class ProfileForm(ProfileFields):
+    submit = SubmitField(phrases.SAVE_CHANGES)
+
+
+class LoginForm(PortalForm):
+    email = _email_field()
+    password = PasswordField(phrases.PASSWORD, validators=[
+        required, Length(max=MAX_PASSWORD_LENGTH, message=_l("Password too long.")),
+    ], render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Sign in"))
+
+
+class PasswordResetRequestForm(PortalForm):
+    email = _email_field()
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class PasswordResetForm(PortalForm):
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Set new password"))
+
+
+class ChangePasswordForm(PortalForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        required, Length(max=MAX_PASSWORD_LENGTH, message=_l("Password too long.")),
+    ], render_kw={"autocomplete": "current-password"})
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Change password"))
+
+
+class ConfirmForm(PortalForm):
+    """A form with only a button (and its CSRF token): log out, resend a link."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserAdminForm(PortalForm):
+    roles = MultiCheckboxField(_l("Roles"), choices=[(r.value, r.value) for r in Role])
+    is_active = BooleanField(_l("Account active"))
+    submit = SubmitField(phrases.SAVE_CHANGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [(r.value, r.label) for r in Role]

@@ -1,0 +1,254 @@
+"""The rules of accounts: registering, verifying, signing in, passwords, roles, profiles."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.models import Role, User, UserRole, new_session_token
+from portal.accounts.passwords import (
+    check_password,
+    hash_password,
+    needs_rehash,
+    spend_time_like_a_check,
+)
+from portal.accounts.tokens import (
+    TokenExpired,
+    TokenInvalid,
+    account_fingerprint,
+    make_token,
+    read_token,
+)
+from portal.audit.services import record_event
+from portal.database import utcnow
+from portal.extensions import db
+from portal.notifications.services import queue_email
+
+__all__ = ["TokenExpired", "TokenInvalid"]
+
+
+class WrongPassword(Exception):
+    pass
+
+
+class LastAdmin(Exception):
+    """The change would leave the portal without any administrator."""
+
+
+@dataclass
+class Profile:
+    full_name: str
+    native_name: str | None
+    administration_code: str | None
+    position: str
+    preferred_language: str
+    time_zone: str
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, from the configured address, never the request's Host."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+def create_user(*, email: str, password: str, profile: Profile, roles=(Role.applicant,),
+                verified: bool = False) -> User:
+    """A new user with the given roles. Flushes. Raises ValueError if the e-mail is taken."""
+    if find_user_by_email(email) is not None:
+        raise ValueError("e-mail already registered")
+    user = User(
+        email=normalize_email(email),
+        password_hash=hash_password(password),
+        email_verified_at=utcnow() if verified else None,
+        **profile.__dict__,
+    )
+    user.role_rows = [UserRole(role=Role(role)) for role in roles]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def register(*, email: str, password: str, profile: Profile) -> User | None:
+    """Register an applicant and e-mail a verification link.
+
+    If the address already has an account, nothing is created; its owner gets an
+    e-mail saying so instead. The caller shows the same page either way, so the
+    form never tells a stranger which addresses have accounts. Returns the new user
+    or None.
+    """
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_email(
+            kind="already_registered", recipient=existing.email,
+            language=existing.preferred_language,
+            subject=_l("Someone tried to register with your e-mail address"),
+            user=existing, login_url=public_url("accounts.login"),
+            reset_url=public_url("accounts.request_password_reset"),
+        )
+        record_event("account.register_existing", actor=None, obj=existing)
+        return None
+    user = create_user(email=email, password=password, profile=profile)
+    record_event("account.registered", actor=user, obj=user)
+    send_verification_email(user)
+    return user
+
+
+def send_verification_email(user: User) -> None:
+    token = make_token("verify-email", {"uid": user.id, "email": user.email})
+    queue_email(
+        kind="verify_email", recipient=user.email, language=user.preferred_language,
+        subject=_l("Confirm your e-mail address"),
+        user=user, verify_url=public_url("accounts.verify_email", token=token),
+        valid_days=current_app.config["EMAIL_TOKEN_MAX_AGE"] // 86400,
+    )
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in the token verified. Raises TokenExpired or TokenInvalid."""
+    payload = read_token("verify-email", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid")) if isinstance(payload.get("uid"), int) else None
+    if user is None or user.email != payload.get("email"):
+        raise TokenInvalid()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        record_event("account.email_verified", actor=user, obj=user)
+        db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Failed attempts are audited."""
+    user = find_user_by_email(email)
+    if user is None:
+        spend_time_like_a_check(password)
+        record_event("login.failed", reason="unknown e-mail")
+        return None
+    if not check_password(user.password_hash, password) or not user.is_active:
+        record_event("login.failed", obj=user,
+                     reason="wrong password" if user.is_active else "inactive account")
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record_event("login.succeeded", actor=user, obj=user)
+    db.session.flush()
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the address has an account; do nothing visible otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        record_event("password.reset_requested_unknown")
+        return
+    token = make_token("reset-password", {"uid": user.id, "fp": account_fingerprint(user)})
+    queue_email(
+        kind="reset_password", recipient=user.email, language=user.preferred_language,
+        subject=_l("Reset your password"), user=user,
+        reset_url=public_url("accounts.reset_password", token=token),
+        valid_minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+    )
+    record_event("password.reset_requested", obj=user)
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link belongs to. Raises TokenExpired, or TokenInvalid once used."""
+    payload = read_token("reset-password", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    uid = payload.get("uid")
+    user = db.session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or payload.get("fp") != account_fingerprint(user):
+        raise TokenInvalid()
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a reset link; the link (and every session) is spent."""
+    user = user_for_reset_token(token)
+    _set_password(user, new_password)
+    # Following the link proved the address is the user's.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    record_event("password.reset", actor=user, obj=user)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """Raises WrongPassword. Ends the user's other sessions."""
+    if not check_password(user.password_hash, current_password):
+        record_event("password.change_failed", actor=user, obj=user)
+        raise WrongPassword()
+    _set_password(user, new_password)
+    record_event("password.changed", actor=user, obj=user)
+    db.session.flush()
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+
+
+def update_profile(user: User, profile: Profile) -> None:
+    for name, value in profile.__dict__.items():
+        setattr(user, name, value)
+    record_event("account.profile_updated", actor=user, obj=user)
+    db.session.flush()
+
+
+def set_language(user: User, language: str) -> None:
+    user.preferred_language = language
+    db.session.flush()
+
+
+def set_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
+    """Give the user exactly these roles; audited. Raises LastAdmin."""
+    roles = {Role(r) for r in roles}
+    before = user.roles
+    if Role.admin in before and Role.admin not in roles and _admin_count() <= 1:
+        raise LastAdmin()
+    user.role_rows = [row for row in user.role_rows if row.role in roles] + [
+        UserRole(role=role) for role in sorted(roles - before)
+    ]
+    if before != roles:
+        record_event(
+            "account.roles_changed", actor=actor, obj=user,
+            before=sorted(before), after=sorted(roles),
+        )
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, *, actor: User | None) -> None:
+    """Suspend or restore an account; suspending ends its sessions. Audited."""
+    if user.is_active_account == active:
+        return
+    if not active and Role.admin in user.roles and _admin_count() <= 1:
+        raise LastAdmin()
+    user.is_active_account = active
+    if not active:
+        user.session_token = new_session_token()
+    record_event("account.activated" if active else "account.suspended", actor=actor, obj=user)
+    db.session.flush()
+
+
+def _admin_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(UserRole)
+        .join(User)
+        .where(UserRole.role == Role.admin, User.is_active_account)
+    )
+
+
+def load_user(session_token: str) -> User | None:
+    if not session_token or len(session_token) > 64:
+        return None
+    return db.session.scalar(sa.select(User).where(User.session_token == session_token))

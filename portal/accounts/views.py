@@ -1,0 +1,245 @@
+"""Account pages. Each view: load, check, validate, call one service, commit, redirect."""
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import bp, services
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+    RegistrationForm,
+    UserAdminForm,
+)
+from portal.accounts.models import Role, User
+from portal.extensions import db, limiter
+from portal.forms import form_view
+from portal.i18n import SESSION_LANGUAGE_KEY, select_locale
+from portal.permissions import can_manage_users, require
+from portal.security import safe_next_url
+
+
+def _email_key() -> str:
+    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+def _profile_from(form) -> services.Profile:
+    return services.Profile(
+        full_name=form.full_name.data.strip(),
+        native_name=(form.native_name.data or "").strip() or None,
+        administration_code=form.administration_code.data,
+        position=form.position.data.strip(),
+        preferred_language=form.preferred_language.data,
+        time_zone=form.time_zone.data,
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@form_view
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.preferred_language.data = select_locale()
+        form.time_zone.data = current_app.config["OFFICE_TIMEZONE"]
+    if form.validate_on_submit():
+        services.register(email=form.email.data, password=form.password.data,
+                          profile=_profile_from(form))
+        db.session.commit()
+        session["registered_email"] = services.normalize_email(form.email.data)
+        return redirect(url_for("accounts.registered"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/check-your-email")
+def registered():
+    email = session.get("registered_email")
+    if not email:
+        return redirect(url_for("accounts.register"))
+    return render_template("accounts/registered.html", email=email)
+
+
+@bp.route("/verify-email/<token>")
+def verify_email(token: str):
+    try:
+        services.verify_email(token)
+    except services.TokenExpired:
+        db.session.rollback()
+        return render_template("accounts/token_problem.html", expired=True,
+                               purpose="verify"), 400
+    except services.TokenInvalid:
+        db.session.rollback()
+        return render_template("accounts/token_problem.html", expired=False,
+                               purpose="verify"), 400
+    db.session.commit()
+    flash(_("Thank you: your e-mail address is confirmed."), "success")
+    return redirect(url_for("main.index") if current_user.is_authenticated
+                    else url_for("accounts.login"))
+
+
+@bp.route("/account/resend-verification", methods=["POST"])
+@form_view
+@login_required
+def resend_verification():
+    form = ConfirmForm()
+    if form.validate_on_submit() and not current_user.email_verified:
+        services.send_verification_email(current_user)
+        db.session.commit()
+        flash(_("We have sent the link again to %(email)s.", email=current_user.email), "info")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@form_view
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, scope="login-email")
+def login():
+    next_url = safe_next_url(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()  # the audit event of a failure is kept too
+        if user is not None:
+            _start_session(user)
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(next_url or url_for("main.index"))
+        form.password.errors.append(_("The e-mail address or the password is not right."))
+    return render_template("accounts/login.html", form=form, next_url=next_url)
+
+
+def _start_session(user: User) -> None:
+    """A fresh session for the signed-in user: nothing from before survives but the language."""
+    language = session.get(SESSION_LANGUAGE_KEY)
+    session.clear()
+    if language:
+        session[SESSION_LANGUAGE_KEY] = language
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/logout", methods=["POST"])
+@form_view
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(form.csrf_error_message, "warning")
+        return redirect(url_for("main.index"))
+    if current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash(_("You have signed out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@form_view
+@limiter.limit(_reset_limit, methods=["POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data.strip())
+    return render_template("accounts/request_reset.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@form_view
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except (services.TokenExpired, services.TokenInvalid) as exc:
+        return render_template("accounts/token_problem.html", purpose="reset",
+                               expired=isinstance(exc, services.TokenExpired)), 400
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Your password has been changed. Sign in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@form_view
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, _profile_from(form))
+        db.session.commit()
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, confirm_form=ConfirmForm())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@form_view
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current_password=form.current_password.data,
+                                     new_password=form.password.data)
+        except services.WrongPassword:
+            db.session.commit()  # keep the audit event
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session token changed: stay signed in here only
+            flash(_("Your password has been changed. Other sessions have been signed out."),
+                  "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/admin/users")
+@require(can_manage_users)
+def list_users():
+    search = (request.args.get("q") or "").strip()[:100]
+    query = sa.select(User).order_by(User.full_name, User.id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern),
+                                   User.email.like(pattern)))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("accounts/admin_users.html", page=page, search=search)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@form_view
+@require(can_manage_users)
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserAdminForm(data={"roles": sorted(user.roles), "is_active": user.is_active_account})
+    if form.validate_on_submit():
+        try:
+            services.set_roles(user, {Role(r) for r in form.roles.data}, actor=current_user)
+            services.set_active(user, form.is_active.data, actor=current_user)
+        except services.LastAdmin:
+            db.session.rollback()
+            form.roles.errors.append(_("The portal needs at least one active administrator."))
+        else:
+            db.session.commit()
+            flash(_("Changes to %(name)s saved.", name=user.full_name), "success")
+            return redirect(url_for("accounts.edit_user", user_id=user.id))
+    return render_template("accounts/admin_user.html", form=form, user=user)

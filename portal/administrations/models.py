@@ -1,0 +1,27 @@
+"""Member administrations of the WCO Europe region."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from babel import Locale
+
+from portal.extensions import db
+
+
+class Administration(db.Model):
+    __tablename__ = "administration"
+
+    # ISO 3166-1 alpha-2 code of the country (XK for Kosovo, as CLDR has it).
+    code: so.Mapped[str] = so.mapped_column(sa.String(2), primary_key=True)
+    # Names come from CLDR; these override it only where an admin corrected them.
+    name_en: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    name_ru: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    def name(self, locale: Locale | str) -> str:
+        locale = Locale.parse(locale)
+        override = self.name_ru if locale.language == "ru" else self.name_en
+        return override or locale.territories.get(self.code, self.code)
+
+    def __repr__(self) -> str:
+        return f"<Administration {self.code}>"

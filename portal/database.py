@@ -1,0 +1,75 @@
+"""Database plumbing shared by every model: naming convention, UTC times, SQLite tuning."""
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+
+# Stable constraint names, so that migrations are the same on SQLite and PostgreSQL.
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """An aware UTC datetime on every backend (SQLite forgets the zone otherwise)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC value")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _writes_expected() -> bool:
+    """Requests with an unsafe method write; GETs read. CLI commands may write."""
+    if has_request_context():
+        return request.method not in ("GET", "HEAD", "OPTIONS")
+    return True
+
+
+def configure_sqlite(engine: sa.Engine, busy_timeout: int) -> None:
+    """WAL, a busy timeout, and write transactions that take the lock up front.
+
+    SQLite's default deferred transaction upgrades its read lock to a write lock at
+    the first write and fails at once with "database is locked" if another writer got
+    there first; BEGIN IMMEDIATE makes it wait its turn (up to the busy timeout).
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event, not the driver, start transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")

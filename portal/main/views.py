@@ -1,0 +1,58 @@
+"""Home page, language switcher and health check."""
+
+import sqlalchemy as sa
+from flask import flash, has_request_context, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from portal.accounts.services import set_language
+from portal.extensions import db
+from portal.forms import form_view
+from portal.i18n import SESSION_LANGUAGE_KEY, is_supported_language
+from portal.main import bp
+from portal.main.forms import LanguageForm
+from portal.security import safe_next_url
+
+
+@bp.route("/")
+def index():
+    role_names = ""
+    if current_user.is_authenticated:
+        role_names = ", ".join(sorted(role.label for role in current_user.roles))
+    return render_template("main/index.html", role_names=role_names)
+
+
+@bp.route("/language", methods=["POST"])
+@form_view
+def set_language_choice():
+    form = LanguageForm()
+    back = safe_next_url(form.next.data) or url_for("main.index")
+    if not form.validate_on_submit():
+        flash(form.csrf_error_message, "warning")
+        return redirect(back)
+    # An unknown language is ignored, never an error: the page stays as it was.
+    if is_supported_language(form.lang.data):
+        session[SESSION_LANGUAGE_KEY] = form.lang.data
+        if current_user.is_authenticated:
+            set_language(current_user, form.lang.data)
+            db.session.commit()
+    return redirect(back)
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.app_context_processor
+def language_switcher():
+    if not has_request_context():  # e-mails rendered by the background sender
+        return {}
+    return {
+        "language_form": LanguageForm(formdata=None),
+        "current_path": request.full_path.rstrip("?"),
+    }

@@ -1,0 +1,1 @@
+"""E-mail: an outbox in the database, a mailer, and a background sender."""

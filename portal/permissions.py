@@ -1,0 +1,72 @@
+"""Every rule about who may do what, as named predicates.
+
+Views guard themselves with `require(...)`, templates call the same predicates (they are
+Jinja globals), and tests/test_permissions.py checks them against every route.
+"""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from portal.accounts.models import Role
+
+
+def _has(user, role: Role) -> bool:
+    return bool(user is not None and user.is_authenticated and user.has_role(role))
+
+
+def is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def can_manage_users(user) -> bool:
+    return _has(user, Role.admin)
+
+
+def can_manage_administrations(user) -> bool:
+    return _has(user, Role.admin)
+
+
+def can_view_audit_log(user) -> bool:
+    return _has(user, Role.admin) or _has(user, Role.coordinator)
+
+
+def can_change_roles(user, target) -> bool:
+    """Admins change roles, but never remove their own admin role by accident."""
+    return _has(user, Role.admin)
+
+
+def can_manage_calls(user) -> bool:
+    return _has(user, Role.coordinator)
+
+
+def can_review(user) -> bool:
+    return _has(user, Role.reviewer)
+
+
+def require(predicate):
+    """View decorator: 401 (to the login page) for visitors, 403 for the signed-in."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from portal.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.permission = predicate
+        return guarded
+
+    return decorator
+
+
+TEMPLATE_PREDICATES = {
+    name: obj
+    for name, obj in dict(globals()).items()
+    if name.startswith(("can_", "is_")) and callable(obj)
+}

@@ -1,0 +1,187 @@
+"""Shared fixtures: an app per test on a database built by the migrations, emptied after."""
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from config import TestConfig
+from portal import create_app
+from portal.extensions import db as _db
+from portal.extensions import limiter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    backend = "PostgreSQL" if TEST_DATABASE_URL else "SQLite (temporary file)"
+    return f"portal test database: {backend}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Build the schema once per run, through the migrations (so they are tested too)."""
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        _db.session.execute(sa.text("SELECT 1"))
+        _db.session.rollback()
+        _drop_everything()
+        upgrade()
+    yield
+    with app.app_context():
+        downgrade(revision="base")
+        _db.engine.dispose()
+
+
+def _drop_everything():
+    metadata = sa.MetaData()
+    metadata.reflect(bind=_db.engine)
+    metadata.drop_all(bind=_db.engine)
+    if _db.engine.dialect.name == "postgresql":
+        with _db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Overrides for the app of one test; a test may change it before using `app`."""
+    return {
+        "STORAGE_PATH": str(tmp_path / "storage"),
+        "MAIL_FILE_DIR": str(tmp_path / "mail"),
+    }
+
+
+@pytest.fixture
+def app(_schema, database_url, app_config):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **app_config)
+    with app.app_context():
+        limiter.reset()
+        yield app
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables():
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(sa.text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def administrations(app):
+    from portal.administrations.services import load_administrations
+
+    load_administrations(app.config["ADMINISTRATIONS_CSV"])
+    _db.session.commit()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def create_user(app, administrations):
+    """Factory: create_user(roles=("reviewer",), email=..., language="ru", verified=True)."""
+    from portal.accounts.models import Role
+    from portal.accounts.services import Profile
+    from portal.accounts.services import create_user as create
+
+    counter = iter(range(1, 100_000))
+
+    def make(*, email=None, roles=(Role.applicant,), language="en", verified=True,
+             administration="AZ", full_name=None, password=PASSWORD, time_zone="Asia/Baku"):
+        n = next(counter)
+        profile = Profile(full_name=full_name or f"Test User {n}", native_name=None,
+                          administration_code=administration, position="Inspector",
+                          preferred_language=language, time_zone=time_zone)
+        user = create(email=email or f"user{n}@example.org", password=password,
+                      profile=profile, roles=[Role(r) for r in roles], verified=verified)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class FormClient:
+    """Posts forms the way a browser does: fetch the page, send its CSRF token back."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, url="/"):
+        return csrf_token_from(self.client.get(url).get_data(as_text=True))
+
+    def post(self, url, data=None, *, page=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(page or url))
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def forms(client):
+    return FormClient(client)
+
+
+@pytest.fixture
+def login_as(client, forms):
+    """login_as(user): sign the test client in through the real login form."""
+
+    def login(user, password=PASSWORD):
+        response = forms.post("/login", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@pytest.fixture
+def outbox(app):
+    """The messages queued in the outbox, newest last."""
+    from portal.notifications.models import OutboxMessage
+
+    def messages():
+        _db.session.expire_all()
+        return _db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+    return messages
+
+
+def link_in(text: str, base: str = "http://portal.test") -> str:
+    """The first portal link in an e-mail body, as a path for the test client."""
+    match = re.search(re.escape(base) + r"(/[^\s\"<]+)", text)
+    assert match, "no portal link in the message"
+    return match.group(1)
