@@ -29,13 +29,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Every model module is imported so that the metadata knows every table.
+    from portal import models  # noqa: F401
     from portal.accounts.services import load_user
     from portal.database import configure_sqlite
     from portal.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from portal.i18n import select_locale, select_timezone
-
-    # Every model module is imported so that the metadata knows every table.
-    from portal import models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
@@ -62,7 +61,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.administrations import bp as administrations_bp
     from portal.main import bp as main_bp
+    from portal.notifications import bp as notifications_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(administrations_bp)
+    app.register_blueprint(notifications_bp)

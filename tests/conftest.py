@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from config import TestConfig
 from portal import create_app
@@ -61,9 +62,27 @@ def app_config(tmp_path):
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in an app context of its own, as a real server does.
+
+    The test's own context (and its database session) would otherwise be shared with
+    the request: `g` (and the signed-in user cached there) would leak from one request
+    into the next. The test's work is committed first so the request sees it, and the
+    test's objects are expired after, so the test sees what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        _db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(_schema, database_url, app_config):
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         limiter.reset()
         yield app

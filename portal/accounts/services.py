@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import Role, User, UserRole, new_session_token
@@ -24,6 +24,7 @@ from portal.audit.services import record_event
 from portal.database import utcnow
 from portal.extensions import db
 from portal.notifications.services import queue_email
+from portal.urls import public_url
 
 __all__ = ["TokenExpired", "TokenInvalid"]
 
@@ -52,12 +53,6 @@ def normalize_email(email: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
-
-
-def public_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mails, from the configured address, never the request's Host."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
 
 
 def create_user(*, email: str, password: str, profile: Profile, roles=(Role.applicant,),

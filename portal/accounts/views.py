@@ -205,7 +205,8 @@ def change_password():
             form.current_password.errors.append(_("This is not your current password."))
         else:
             db.session.commit()
-            login_user(current_user)  # the session token changed: stay signed in here only
+            # The session token changed: stay signed in here, and only here.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(url_for("accounts.profile"))

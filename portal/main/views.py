@@ -1,7 +1,16 @@
 """Home page, language switcher and health check."""
 
 import sqlalchemy as sa
-from flask import flash, has_request_context, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    flash,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from portal.accounts.services import set_language

@@ -1,0 +1,266 @@
+"""Account pages through the test client, with real CSRF tokens."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.audit.models import AuditEvent
+from tests.conftest import PASSWORD, csrf_token_from, link_in
+
+REGISTRATION = {
+    "email": "officer@customs.example",
+    "password": "twelve chars or more",
+    "confirm": "twelve chars or more",
+    "full_name": "Aliyev Rashad",
+    "native_name": "Rəşad Əliyev",
+    "administration_code": "AZ",
+    "position": "Senior inspector",
+    "preferred_language": "en",
+    "time_zone": "Asia/Baku",
+}
+
+
+def _user_count(db):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
+
+def test_register_then_verify_then_sign_in(client, forms, db, administrations, outbox):
+    response = forms.post("/register", REGISTRATION)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/register/check-your-email"
+    page = client.get("/register/check-your-email").get_data(as_text=True)
+    assert "officer@customs.example" in page
+
+    verify_path = link_in(outbox()[0].body_text)
+    response = client.get(verify_path)
+    assert (response.status_code, response.headers["Location"]) == (302, "/login")
+    user = db.session.scalar(sa.select(User))
+    assert user.email_verified
+
+    response = forms.post("/login", {"email": "OFFICER@customs.example",
+                                     "password": "twelve chars or more"})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert "Aliyev Rashad" in client.get("/").get_data(as_text=True)
+
+
+def test_register_errors_rerender_with_entries_and_linked_summary(forms, db, administrations):
+    data = dict(REGISTRATION, password="too short", confirm="too short")
+    response = forms.post("/register", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'data-error-summary' in html
+    assert '<a href="#password">' in html
+    assert 'value="Aliyev Rashad"' in html
+    assert 'value="officer@customs.example"' in html
+    assert 'aria-invalid="true"' in html
+    assert _user_count(db) == 0
+
+
+def test_register_in_russian_shows_russian_errors(client, forms, db, administrations):
+    client.get("/", headers={"Accept-Language": "ru"})
+    data = dict(REGISTRATION, confirm="something else entirely")
+    html = forms.post("/register", data, headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert '<html lang="ru">' in html
+    assert "The two passwords are not the same." not in html
+
+
+def test_register_known_email_answers_exactly_as_for_a_new_one(client, forms, db, create_user,
+                                                              outbox):
+    create_user(email="officer@customs.example")
+    response = forms.post("/register", dict(REGISTRATION, email="Officer@Customs.example"))
+    assert (response.status_code, response.headers["Location"]) == (
+        302, "/register/check-your-email")
+    assert _user_count(db) == 1
+    assert [m.kind for m in outbox()] == ["already_registered"]
+
+
+@pytest.mark.parametrize("token", [None, "stale-or-forged-token"])
+def test_register_without_valid_csrf_token_keeps_entries_and_stores_nothing(
+        client, db, administrations, token):
+    data = dict(REGISTRATION)
+    if token:
+        data["csrf_token"] = token
+    response = client.post("/register", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This form had expired" in html
+    assert 'value="Aliyev Rashad"' in html
+    assert _user_count(db) == 0
+
+
+@pytest.mark.parametrize("field,value", [
+    ("full_name", "Aliyev\x00Rashad"),
+    ("position", "Inspector\x07"),
+    ("full_name", "A" * 201),
+    ("email", "x" * 250 + "@example.org"),
+])
+def test_register_refuses_control_characters_and_overlong_fields(forms, db, administrations,
+                                                                  field, value):
+    response = forms.post("/register", dict(REGISTRATION, **{field: value}))
+    assert response.status_code == 200
+    assert f'<a href="#{field}">' in response.get_data(as_text=True)
+    assert _user_count(db) == 0
+
+
+def test_register_refuses_unknown_administration_and_timezone(forms, db, administrations):
+    response = forms.post("/register", dict(REGISTRATION, administration_code="US",
+                                            time_zone="Mars/Olympus"))
+    html = response.get_data(as_text=True)
+    assert '<a href="#administration_code">' in html
+    assert '<a href="#time_zone">' in html
+    assert _user_count(db) == 0
+
+
+def test_register_refuses_cyrillic_in_latin_name(forms, db, administrations):
+    response = forms.post("/register", dict(REGISTRATION, full_name="Иван Петров"))
+    assert "Write your name in Latin letters" in response.get_data(as_text=True)
+    assert _user_count(db) == 0
+
+
+def test_login_wrong_password_says_so_without_naming_which(forms, create_user):
+    user = create_user()
+    html = forms.post("/login", {"email": user.email, "password": "not the password"}
+                      ).get_data(as_text=True)
+    assert "The e-mail address or the password is not right." in html
+    assert f'value="{user.email}"' in html
+
+
+def test_login_rotates_the_session(client, forms, create_user):
+    user = create_user()
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    forms.post("/login", {"email": user.email, "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+@pytest.mark.parametrize("next_url,expected", [
+    ("/account", "/account"),
+    ("//evil.example", "/"),
+    ("https://evil.example/", "/"),
+    ("/\\evil.example", "/"),
+    ("javascript:alert(1)", "/"),
+])
+def test_login_next_stays_on_this_site(forms, create_user, next_url, expected):
+    user = create_user()
+    response = forms.post("/login?next=" + next_url, {"email": user.email, "password": PASSWORD},
+                          page="/login")
+    assert response.headers["Location"] == expected
+
+
+def test_login_is_rate_limited_with_a_localized_page(client, forms, create_user):
+    user = create_user()
+    statuses = [forms.post("/login", {"email": user.email, "password": "wrong guess number"}
+                           ).status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    response = client.post("/login", data={"email": user.email, "password": "x"},
+                           headers={"Accept-Language": "ru"})
+    assert response.status_code == 429
+    assert '<html lang="ru">' in response.get_data(as_text=True)
+
+
+def test_logout_needs_post_with_csrf(client, forms, login_as, create_user):
+    login_as(create_user())
+    assert client.get("/logout").status_code == 405
+    client.post("/logout", data={})
+    assert client.get("/account").status_code == 200  # still signed in
+    forms.post("/logout", {}, page="/")
+    assert client.get("/account").status_code == 302
+
+
+def test_password_reset_through_the_pages(client, forms, create_user, outbox, db):
+    user = create_user()
+    response = forms.post("/password/forgot", {"email": user.email})
+    assert "If %s belongs to an account" % user.email in response.get_data(as_text=True)
+    path = link_in(outbox()[0].body_text)
+    response = forms.post(path, {"password": "a new long passphrase",
+                                 "confirm": "a new long passphrase"})
+    assert (response.status_code, response.headers["Location"]) == (302, "/login")
+    again = client.get(path)
+    assert again.status_code == 400
+    assert "used already" in again.get_data(as_text=True)
+    assert forms.post("/login", {"email": user.email, "password": "a new long passphrase"}
+                      ).status_code == 302
+
+
+def test_password_reset_answers_the_same_for_unknown_addresses(forms, administrations, outbox):
+    html = forms.post("/password/forgot", {"email": "nobody@example.org"}).get_data(as_text=True)
+    assert "If nobody@example.org belongs to an account" in html
+    assert outbox() == []
+
+
+def test_expired_verification_link_explains_itself(app, client, create_user):
+    from portal.accounts.tokens import make_token
+
+    user = create_user(verified=False)
+    token = make_token("verify-email", {"uid": user.id, "email": user.email})
+    app.config["EMAIL_TOKEN_MAX_AGE"] = -1
+    response = client.get(f"/verify-email/{token}")
+    assert response.status_code == 400
+    assert "The link has expired." in response.get_data(as_text=True)
+
+
+def test_change_password_signs_out_other_sessions(app, client, forms, login_as, create_user):
+    user = create_user()
+    login_as(user)
+    other = app.test_client()
+    token = csrf_token_from(other.get("/login").get_data(as_text=True))
+    other.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert other.get("/account").status_code == 200
+
+    response = forms.post("/account/password", {"current_password": PASSWORD,
+                                                "password": "another long passphrase",
+                                                "confirm": "another long passphrase"})
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other.get("/account").status_code == 302
+
+
+def test_change_password_wrong_current_password(forms, login_as, create_user, db):
+    login_as(create_user())
+    html = forms.post("/account/password", {"current_password": "not it at all",
+                                            "password": "another long passphrase",
+                                            "confirm": "another long passphrase"}
+                      ).get_data(as_text=True)
+    assert "This is not your current password." in html
+    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "password.change_failed" in actions
+
+
+def test_profile_edit_saves_and_switches_language(client, forms, login_as, create_user, db):
+    user = login_as(create_user())
+    data = dict(full_name="New Name", native_name="", administration_code="GE",
+                position="Head of unit", preferred_language="ru", time_zone="Asia/Tbilisi")
+    assert forms.post("/account", data).status_code == 302
+    db.session.refresh(user)
+    assert (user.full_name, user.administration_code, user.preferred_language, user.time_zone) == (
+        "New Name", "GE", "ru", "Asia/Tbilisi")
+    assert '<html lang="ru">' in client.get("/account").get_data(as_text=True)
+
+
+def test_admin_changes_roles_and_it_is_audited(forms, login_as, create_user, db):
+    admin = login_as(create_user(roles=("admin",)))
+    user = create_user()
+    response = forms.post(f"/admin/users/{user.id}", {"roles": ["reviewer", "applicant"],
+                                                      "is_active": "y"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert {r.value for r in user.roles} == {"reviewer", "applicant"}
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "account.roles_changed"))
+    assert event.actor_id == admin.id
+
+
+def test_admin_user_list_searches_and_paginates(client, login_as, create_user):
+    login_as(create_user(roles=("admin",), full_name="Zara Admin"))
+    for n in range(55):
+        create_user(full_name=f"Officer {n:02d}")
+    page1 = client.get("/admin/users").get_data(as_text=True)
+    assert "56 users" in page1
+    assert len(re.findall(r'href="/admin/users/\d+"', page1)) == 50
+    found = client.get("/admin/users?q=officer 07").get_data(as_text=True)
+    assert "Officer 07" in found and "Officer 08" not in found
