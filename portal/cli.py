@@ -120,14 +120,17 @@ POT_FILE = ROOT / "translations" / "messages.pot"
 
 
 def _pybabel(*args: str) -> None:
-    command = [sys.executable, "-m", "babel.messages.frontend", *args]
-    result = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    """Run a pybabel subcommand; its chatter is shown only when it fails."""
+    command = [sys.executable, "-m", "babel.messages.frontend", "--quiet", *args]
+    result = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True)
     if result.returncode:
+        click.echo(result.stdout + result.stderr, err=True)
         raise click.ClickException(f"pybabel {args[0]} failed")
 
 
 def _extract() -> None:
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-c", "i18n:", "--no-location",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2", "-c", "i18n:", "--no-location", "--ignore-dirs", ".* __pycache__",
              "--sort-by-file", "--omit-header", "-o", str(POT_FILE), "portal")
 
 

@@ -20,3 +20,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  url_for_page=url_for_page)
     app.jinja_env.filters["moment"] = format_moment
+
+    from portal.accounts.forms import password_hint
+
+    app.jinja_env.globals["password_hint"] = password_hint

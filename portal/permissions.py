@@ -9,10 +9,20 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from portal.accounts.models import Role
+
+class Role:
+    """Role names (the values of portal.accounts.models.Role, a StrEnum, compare equal).
+
+    Kept as plain strings here so that this module imports nothing of the domains.
+    """
+
+    applicant = "applicant"
+    reviewer = "reviewer"
+    coordinator = "coordinator"
+    admin = "admin"
 
 
-def _has(user, role: Role) -> bool:
+def _has(user, role: str) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(role))
 
 

@@ -1,6 +1,6 @@
 """Forms for accounts. Labels and messages are lazy: they are built at import time."""
 
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_ngettext, ngettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -25,6 +25,18 @@ from portal.i18n import LANGUAGES, is_valid_timezone, timezone_choices
 required = InputRequired(message=phrases.REQUIRED)
 
 
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=lazy_ngettext(
+        "At most %(num)d character.", "At most %(num)d characters.", limit))
+
+
+def password_hint() -> str:
+    return ngettext(
+        "At least %(num)d character. Any characters and any language; a few words you can remember work well.",
+        "At least %(num)d characters. Any characters and any language; a few words you can remember work well.",
+        MIN_PASSWORD_LENGTH)
+
+
 def _email_field(label=phrases.EMAIL_ADDRESS):
     return EmailField(label, validators=[
         required,
@@ -37,9 +49,10 @@ def _email_field(label=phrases.EMAIL_ADDRESS):
 def _new_password_field(label):
     return PasswordField(label, validators=[
         required,
-        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=_l(
-            "Choose a password of at least %(min)d characters: a few words you can "
-            "remember work well.", min=MIN_PASSWORD_LENGTH)),
+        Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=lazy_ngettext(
+            "Choose a password of at least %(num)d character: a few words you can remember work well.",
+            "Choose a password of at least %(num)d characters: a few words you can remember work well.",
+            MIN_PASSWORD_LENGTH)),
     ], render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH})
 
 
@@ -56,15 +69,15 @@ def _valid_timezone(form, field):
 
 class ProfileFields(PortalForm):
     full_name = StringField(phrases.FULL_NAME_LATIN, validators=[
-        required, Length(max=200, message=_l("At most %(max)d characters.", max=200)),
+        required, _at_most(200),
     ], render_kw={"autocomplete": "name"})
     native_name = StringField(phrases.NATIVE_NAME, validators=[
-        Optional(), Length(max=200, message=_l("At most %(max)d characters.", max=200)),
+        Optional(), _at_most(200),
     ])
     administration_code = SelectField(phrases.ADMINISTRATION, validators=[required],
                                       validate_choice=True)
     position = StringField(phrases.POSITION, validators=[
-        required, Length(max=200, message=_l("At most %(max)d characters.", max=200)),
+        required, _at_most(200),
     ], render_kw={"autocomplete": "organization-title"})
     preferred_language = SelectField(phrases.PREFERRED_LANGUAGE,
                                      choices=list(LANGUAGES.items()), validators=[required])
@@ -98,7 +111,7 @@ class RegistrationForm(ProfileFields):
     email = _email_field()
     password = _new_password_field(phrases.PASSWORD)
     confirm = _confirm_field()
-    submit = SubmitField(_l("Create account"))
+    submit = SubmitField(_l("Create an account"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -186,7 +186,7 @@ def profile():
     if form.validate_on_submit():
         services.update_profile(current_user, _profile_from(form))
         db.session.commit()
-        flash(_("Your profile has been saved."), "success")
+        flash(_("Your details have been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, confirm_form=ConfirmForm())
 

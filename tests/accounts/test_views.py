@@ -63,7 +63,8 @@ def test_register_in_russian_shows_russian_errors(client, forms, db, administrat
     data = dict(REGISTRATION, confirm="something else entirely")
     html = forms.post("/register", data, headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert '<html lang="ru">' in html
-    assert "The two passwords are not the same." not in html
+    assert "Пароли не совпадают." in html
+    assert "Обнаружены ошибки" in html
 
 
 def test_register_known_email_answers_exactly_as_for_a_new_one(client, forms, db, create_user,
