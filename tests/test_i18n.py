@@ -10,8 +10,8 @@ MOMENT = datetime(2027, 3, 15, 14, 0, tzinfo=timezone.utc)
 
 @pytest.mark.parametrize("locale,zone,expected", [
     ("en", "Asia/Baku", "March 15, 2027, 6:00\u202fPM (Baku, UTC+04:00)"),
-    ("ru", "Asia/Baku", "15 марта 2027\u00a0г., 18:00 (Баку, UTC+04:00)"),
-    ("ru", "Europe/Brussels", "15 марта 2027\u00a0г., 15:00 (Брюссель, UTC+01:00)"),
+    ("ru", "Asia/Baku", "15 марта 2027\u202fг., 18:00 (Баку, UTC+04:00)"),
+    ("ru", "Europe/Brussels", "15 марта 2027\u202fг., 15:00 (Брюссель, UTC+01:00)"),
     ("en", "UTC", "March 15, 2027, 2:00\u202fPM (UTC)"),
 ])
 def test_moments_are_shown_with_their_zone(app, locale, zone, expected):
