@@ -265,3 +265,12 @@ def test_admin_user_list_searches_and_paginates(client, login_as, create_user):
     assert len(re.findall(r'href="/admin/users/\d+"', page1)) == 50
     found = client.get("/admin/users?q=officer 07").get_data(as_text=True)
     assert "Officer 07" in found and "Officer 08" not in found
+
+
+def test_links_in_emails_ignore_the_requests_host_header(forms, create_user, outbox):
+    user = create_user()
+    forms.post("/password/forgot", {"email": user.email},
+               headers={"Host": "evil.example"})
+    body = outbox()[0].body_text
+    assert "http://portal.test/password/reset/" in body
+    assert "evil.example" not in body
