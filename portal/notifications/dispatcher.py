@@ -15,15 +15,27 @@ class OutboxDispatcher:
         self.app = app
         self.interval = interval
         self._wake = threading.Event()
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def wake(self) -> None:
         with self._lock:
+            if self._stopping.is_set():
+                return
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
                 self._thread.start()
         self._wake.set()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """End the thread after its current round (what is left waits for the next sender)."""
+        with self._lock:
+            self._stopping.set()
+            thread = self._thread
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout)
 
     def _run(self) -> None:
         from portal.notifications.services import send_due_messages
@@ -31,6 +43,8 @@ class OutboxDispatcher:
         while True:
             self._wake.wait(self.interval)
             self._wake.clear()
+            if self._stopping.is_set():
+                return
             with self.app.app_context():
                 try:
                     send_due_messages()

@@ -1,9 +1,10 @@
 """Turning an outbox message into a real e-mail: by SMTP, or as a .eml file in development."""
 
 import smtplib
+import ssl
 import uuid
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from portal.database import utcnow
@@ -20,13 +21,23 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(utcnow())
-    # Stable per outbox row, so a receiving server can spot a duplicate.
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="portal.local")
-    email["Content-Language"] = message.language
+    email["Message-ID"] = message_id(message, sender)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
+    # After the body: set_content() drops every Content-* header set before it.
+    email["Content-Language"] = message.language
     return email
+
+
+def message_id(message: OutboxMessage, sender: str) -> str:
+    """Stable per outbox row (the same on every attempt), so a receiver can spot a duplicate.
+
+    The row's creation time keeps ids apart when a database is rebuilt and ids repeat.
+    """
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "portal.local"
+    stamp = message.created_at.strftime("%Y%m%d%H%M%S%f")
+    return f"<outbox-{message.id}.{stamp}@{domain}>"
 
 
 def deliver(message: OutboxMessage, config) -> None:
@@ -39,7 +50,8 @@ def deliver(message: OutboxMessage, config) -> None:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
                           timeout=config["MAIL_TIMEOUT"]) as smtp:
             if config["MAIL_USE_TLS"]:
-                smtp.starttls()
+                # Without a context, smtplib checks neither the certificate nor the host name.
+                smtp.starttls(context=ssl.create_default_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(email)
