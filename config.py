@@ -52,6 +52,10 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+    # Uploaded documents: per file, per application, and how many certificates.
+    MAX_DOCUMENT_SIZE = _env_int("MAX_DOCUMENT_SIZE", 10 * 1024 * 1024)
+    MAX_APPLICATION_DOCUMENTS_SIZE = _env_int("MAX_APPLICATION_DOCUMENTS_SIZE", 40 * 1024 * 1024)
+    MAX_CERTIFICATES = 5
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True

@@ -60,10 +60,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.administrations import bp as administrations_bp
+    from portal.applications import bp as applications_bp
+    from portal.calls import bp as calls_bp
     from portal.main import bp as main_bp
     from portal.notifications import bp as notifications_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(administrations_bp)
+    app.register_blueprint(calls_bp)
+    app.register_blueprint(applications_bp)
     app.register_blueprint(notifications_bp)

@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_date, format_time, get_timezone_location
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +21,8 @@ def is_supported_language(code: object) -> bool:
 
 def select_locale() -> str:
     """The user's preference, else the switcher's choice, else Accept-Language, else English."""
+    if not has_request_context():  # commands and background work name their locale
+        return DEFAULT_LANGUAGE
     if current_user.is_authenticated and is_supported_language(current_user.preferred_language):
         return current_user.preferred_language
     chosen = session.get(SESSION_LANGUAGE_KEY)
@@ -34,6 +36,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return current_app.config["OFFICE_TIMEZONE"]
     if current_user.is_authenticated and is_valid_timezone(current_user.time_zone):
         return current_user.time_zone
     return current_app.config["OFFICE_TIMEZONE"]

@@ -4,6 +4,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 
 from portal.i18n import LANGUAGES, format_moment
+from portal.markdown import render_markdown
 from portal.permissions import TEMPLATE_PREDICATES
 
 
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  url_for_page=url_for_page)
     app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["markdown"] = render_markdown
 
     from portal.accounts.forms import password_hint
 

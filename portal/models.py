@@ -2,8 +2,18 @@
 
 from portal.accounts.models import Role, User, UserRole
 from portal.administrations.models import Administration
+from portal.applications.models import (
+    Application,
+    ApplicationSection,
+    ApplicationState,
+    Document,
+    DocumentKind,
+    ReferenceCounter,
+)
 from portal.audit.models import AuditEvent
+from portal.calls.models import Call, CallState, Criterion
 from portal.notifications.models import OutboxMessage, OutboxStatus
 
-__all__ = ["Administration", "AuditEvent", "OutboxMessage", "OutboxStatus", "Role", "User",
-           "UserRole"]
+__all__ = ["Application", "ApplicationSection", "ApplicationState", "Document", "DocumentKind",
+           "ReferenceCounter", "Administration", "AuditEvent", "Call", "CallState", "Criterion", "OutboxMessage",
+           "OutboxStatus", "Role", "User", "UserRole"]

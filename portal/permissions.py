@@ -55,6 +55,23 @@ def can_review(user) -> bool:
     return _has(user, Role.reviewer)
 
 
+def can_apply(user) -> bool:
+    """Anyone signed in with a confirmed e-mail address may apply."""
+    return is_signed_in(user) and bool(user.email_verified)
+
+
+def is_owner(user, application) -> bool:
+    return is_signed_in(user) and application.applicant_id == user.id
+
+
+def can_view_application(user, application) -> bool:
+    return is_owner(user, application) or can_manage_applications(user)
+
+
+def can_manage_applications(user) -> bool:
+    return _has(user, Role.coordinator)
+
+
 def require(predicate):
     """View decorator: 401 (to the login page) for visitors, 403 for the signed-in."""
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from config import TestConfig
@@ -72,10 +73,13 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        _db.session.commit()
+        in_test_context = has_app_context()  # not so in a test's worker threads
+        if in_test_context:
+            _db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        _db.session.expire_all()
+        if in_test_context:
+            _db.session.expire_all()
         return response
 
 
@@ -204,3 +208,84 @@ def link_in(text: str, base: str = "http://portal.test") -> str:
     match = re.search(re.escape(base) + r"(/[^\s\"<]+)", text)
     assert match, "no portal link in the message"
     return match.group(1)
+
+
+@pytest.fixture
+def create_call(app, administrations):
+    """Factory: an open call (both languages, one criterion) unless told otherwise."""
+    from datetime import timedelta
+
+    from portal.calls.models import Call, CallState, Criterion
+    from portal.database import utcnow
+
+    counter = iter(range(1, 100_000))
+
+    def make(*, state=CallState.open, opens_at=None, closes_at=None, **fields):
+        n = next(counter)
+        now = utcnow()
+        call = Call(
+            slug=f"call-{n}", state=state,
+            title_en=f"Fellowship call {n}", title_ru=f"Конкурс {n}",
+            summary_en="Summary", summary_ru="Кратко",
+            description_en="Description", description_ru="Описание",
+            eligibility_en="Eligibility", eligibility_ru="Требования",
+            opens_at=opens_at or now - timedelta(days=1),
+            closes_at=closes_at or now + timedelta(days=30),
+            review_deadline=(closes_at or now + timedelta(days=30)) + timedelta(days=30),
+            places=3, **fields)
+        call.criteria = [Criterion(position=1, name_en="Experience", name_ru="Опыт",
+                                   guidance_en="How much", guidance_ru="Сколько")]
+        _db.session.add(call)
+        _db.session.commit()
+        return call
+
+    return make
+
+
+PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+             b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+COMPLETE_ANSWERS = {
+    "personal": {"full_name": "Ivan Petrov", "native_name": "Иван Петров",
+                 "date_of_birth": "1985-04-12", "phone": "+7 495 000 00 00"},
+    "professional": {"administration_code": "RU", "department": "Risk management",
+                     "position": "Chief inspector", "years_in_service": 12,
+                     "expertise": "Risk analysis, post-clearance audit"},
+    "languages": {"english_level": "B2", "russian_level": "native", "other_languages": ""},
+    "motivation": {"motivation": "I want to learn.", "project_title": "Risk profiles",
+                   "project_description": "A project on shared risk profiles."},
+    "nomination": {"nominator_name": "Olga Smirnova", "nominator_title": "Head of department",
+                   "nominator_email": "o.smirnova@customs.example"},
+}
+
+
+@pytest.fixture
+def create_application(app, create_user, create_call):
+    """Factory: a draft application; complete=True fills every section and uploads documents."""
+    import io
+
+    from portal.applications import services
+    from portal.applications.models import DocumentKind
+    from portal.database import utcnow
+
+    def make(*, applicant=None, call=None, complete=False, language="en", submit=False):
+        applicant = applicant or create_user()
+        call = call or create_call()
+        application = services.start_application(call, applicant=applicant, language=language,
+                                                 now=utcnow())
+        if complete or submit:
+            for key, answers in COMPLETE_ANSWERS.items():
+                section = application.section(key)
+                services.save_section(application, key, answers=dict(answers),
+                                      expected_version=section.version if section else 0,
+                                      now=utcnow())
+            for kind in (DocumentKind.cv, DocumentKind.nomination_letter):
+                services.add_document(application, kind=kind, stream=io.BytesIO(PDF_BYTES),
+                                      filename=f"{kind.value}.pdf", actor=applicant,
+                                      now=utcnow())
+        if submit:
+            services.submit_application(application, actor=applicant, now=utcnow())
+        _db.session.commit()
+        return application
+
+    return make

@@ -25,7 +25,24 @@ FORM_DATA = {
     "accounts.reset_password": {"password": "another long password",
                                 "confirm": "another long password"},
     "accounts.edit_user": {"roles": ["coordinator"], "is_active": "y"},
+    "applications.start_application": {"language": "ru"},
+    "applications.edit_section": {"version": "1", "full_name": "Changed Name", "phone": "1"},
+    "applications.documents": {"kind": "certificate"},
+    "applications.remove_document": {},
+    "applications.submit": {"declaration": "y"},
+    "applications.withdraw": {},
+    "applications.screen_out": {"reason": "Not eligible"},
     "administrations.edit_administration": {"name_en": "Changed", "is_active": ""},
+    "calls.create_call": {"title_en": "New call", "time_zone": "Asia/Baku", "places": "2",
+                          "reviewers_per_application": "3"},
+    "calls.edit_call": {"title_en": "Changed", "time_zone": "Asia/Baku", "places": "2",
+                        "reviewers_per_application": "3", "version": "1"},
+    "calls.open_call": {},
+    "calls.close_call": {"confirm": "y"},
+    "calls.add_criterion": {"name_en": "New", "weight": "1", "scale_min": "1", "scale_max": "5"},
+    "calls.edit_criterion": {"name_en": "Changed", "weight": "2", "scale_min": "0",
+                             "scale_max": "10"},
+    "calls.delete_criterion": {},
 }
 
 
@@ -48,12 +65,19 @@ def test_every_post_route_has_form_data(app):
 @pytest.mark.parametrize("token", [None, "forged"])
 @pytest.mark.parametrize("endpoint", sorted(FORM_DATA))
 def test_post_without_valid_token_changes_nothing(app, client, login_as, create_user, db,
+                                                  create_application, create_call,
                                                   endpoint, token):
-    admin = create_user(email="admin@example.org", roles=("admin",), verified=False)
+    admin = create_user(email="admin@example.org", roles=("admin", "coordinator"))
+    draft = create_application(applicant=admin, complete=True)
+    submitted = create_application(applicant=admin, submit=True)
     if endpoint not in ("accounts.login", "accounts.register", "accounts.request_password_reset",
                         "accounts.reset_password"):
         login_as(admin)
-    url = ROUTES[endpoint][1].format(user_id=admin.id)
+    application = submitted if endpoint in ("applications.withdraw",
+                                            "applications.screen_out") else draft
+    url = ROUTES[endpoint][1].format(user_id=admin.id, application_id=application.id,
+                                     call_id=create_call().id,
+                                     document_id=application.documents[0].id)
     if endpoint == "accounts.reset_password":
         url = "/password/reset/" + make_token("reset-password", {
             "uid": admin.id, "fp": account_fingerprint(admin)})

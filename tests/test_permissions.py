@@ -15,6 +15,31 @@ SIGNED_IN = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)}
 ADMIN_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 403, "coordinator": 403,
               "admin": 200}
 VISITORS_ONLY = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}
+COORDINATOR_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 403, "coordinator": 200,
+                    "admin": 403}
+# Someone else's application: it does not exist for anyone but its owner...
+NOT_OWNER = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}
+# ... except that coordinators read submitted applications and their files.
+OWNER_OR_COORDINATOR = {**NOT_OWNER, "coordinator": 200}
+COORDINATOR_POST = {**COORDINATOR_ONLY, "coordinator": 302}  # the action, then back to the page
+
+
+class _CallPage(str):
+    """A call page's address that names more than the call's id: a criterion's id, the slug.
+
+    Formatting fills them in from the call given as `call_id`, else from a new open call.
+    """
+
+    def format(self, **ids):
+        from portal.calls.models import Call, CallState
+        from portal.extensions import db
+        from tests.calls.factories import make_call
+
+        call = db.session.get(Call, ids["call_id"]) if "call_id" in ids else make_call(
+            CallState.open)
+        return str(self).format(**{**ids, "call_id": call.id, "slug": call.slug,
+                                   "criterion_id": call.criteria[0].id})
+
 
 # endpoint: (method, url, expected status per role)
 ROUTES = {
@@ -36,6 +61,41 @@ ROUTES = {
     "accounts.edit_user": ("GET", "/admin/users/{user_id}", ADMIN_ONLY),
     "administrations.list_administrations": ("GET", "/admin/administrations", ADMIN_ONLY),
     "administrations.edit_administration": ("GET", "/admin/administrations/AZ", ADMIN_ONLY),
+    "applications.dashboard": ("GET", "/applications/", SIGNED_IN),
+    "applications.start_application": ("GET", "/applications/new/{call_id}", SIGNED_IN),
+    "applications.view_application": ("GET", "/applications/{application_id}", NOT_OWNER),
+    "applications.edit_section": ("GET", "/applications/{application_id}/sections/personal",
+                                  NOT_OWNER),
+    "applications.documents": ("GET", "/applications/{application_id}/documents", NOT_OWNER),
+    "applications.remove_document": (
+        "POST", "/applications/{application_id}/documents/{document_id}/remove", NOT_OWNER),
+    "applications.download_document": (
+        "GET", "/applications/{application_id}/documents/{document_id}", OWNER_OR_COORDINATOR),
+    "applications.check_answers": ("GET", "/applications/{application_id}/check", NOT_OWNER),
+    "applications.submit": ("POST", "/applications/{application_id}/submit", NOT_OWNER),
+    "applications.submitted": ("GET", "/applications/{application_id}/submitted", NOT_OWNER),
+    "applications.download_pdf": ("GET", "/applications/{application_id}/pdf",
+                                  OWNER_OR_COORDINATOR),
+    "applications.withdraw": ("GET", "/applications/{application_id}/withdraw", NOT_OWNER),
+    "applications.list_call_applications": ("GET", "/manage/calls/{call_id}/applications",
+                                            COORDINATOR_ONLY),
+    "applications.manage_application": ("GET", "/manage/applications/{application_id}",
+                                        COORDINATOR_ONLY),
+    "applications.screen_out": ("GET", "/manage/applications/{application_id}/screen-out",
+                                COORDINATOR_ONLY),
+    "calls.list_calls": ("GET", "/manage/calls", COORDINATOR_ONLY),
+    "calls.create_call": ("GET", "/manage/calls/new", COORDINATOR_ONLY),
+    "calls.manage_call": ("GET", "/manage/calls/{call_id}", COORDINATOR_ONLY),
+    "calls.edit_call": ("GET", "/manage/calls/{call_id}/edit", COORDINATOR_ONLY),
+    "calls.open_call": ("POST", "/manage/calls/{call_id}/open", COORDINATOR_POST),
+    "calls.close_call": ("POST", "/manage/calls/{call_id}/close", COORDINATOR_POST),
+    "calls.preview_call": ("GET", "/manage/calls/{call_id}/preview/ru", COORDINATOR_ONLY),
+    "calls.add_criterion": ("GET", "/manage/calls/{call_id}/criteria/new", COORDINATOR_ONLY),
+    "calls.edit_criterion": ("GET", _CallPage(
+        "/manage/calls/{call_id}/criteria/{criterion_id}/edit"), COORDINATOR_ONLY),
+    "calls.delete_criterion": ("GET", _CallPage(
+        "/manage/calls/{call_id}/criteria/{criterion_id}/delete"), COORDINATOR_ONLY),
+    "calls.view_call": ("GET", _CallPage("/calls/{slug}"), PUBLIC),
 }
 
 # Served files, not pages: open to everyone by design.
@@ -50,12 +110,12 @@ def test_every_route_has_an_entry(app):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_access(client, forms, login_as, create_user, endpoint, role):
+def test_route_access(client, forms, login_as, create_user, create_application, endpoint, role):
     method, url, expected = ROUTES[endpoint]
     some_user = create_user(email="someone@example.org")
     if role != "anonymous":
         login_as(create_user(roles=(role,)))
-    url = url.format(user_id=some_user.id)
+    url = url.format(**_ids(url, some_user, create_application))
     if method == "GET":
         response = client.get(url)
     else:
@@ -65,12 +125,24 @@ def test_route_access(client, forms, login_as, create_user, endpoint, role):
         assert response.headers["Location"].startswith(("/login", "/", "/register"))
 
 
+def _ids(url, some_user, create_application):
+    """Ids for the URL's placeholders: objects that belong to someone else."""
+    ids = {"user_id": some_user.id}
+    if "{application_id}" in url or "{call_id}" in url:
+        application = create_application(applicant=some_user, submit=True)
+        ids.update(application_id=application.id, call_id=application.call_id,
+                   document_id=application.documents[0].id)
+    return ids
+
+
 class _Visitor:
     is_authenticated = False
 
 
 class _User:
     is_authenticated = True
+
+    email_verified = True
 
     def __init__(self, *roles):
         self.roles = {Role(r) for r in roles}
@@ -86,6 +158,8 @@ PREDICATES = {
     "can_view_audit_log": {"admin", "coordinator"},
     "can_manage_calls": {"coordinator"},
     "can_review": {"reviewer"},
+    "can_manage_applications": {"coordinator"},
+    "can_apply": {"applicant", "reviewer", "coordinator", "admin"},
     "is_signed_in": {"applicant", "reviewer", "coordinator", "admin"},
 }
 
@@ -98,5 +172,7 @@ def test_predicate_matrix(name, role):
 
 
 def test_every_predicate_is_in_the_matrix():
-    names = {n for n in permissions.TEMPLATE_PREDICATES if n != "can_change_roles"}
+    # These take an object as well as the user; tests/applications check them per object.
+    per_object = {"can_change_roles", "can_view_application", "is_owner"}
+    names = set(permissions.TEMPLATE_PREDICATES) - per_object
     assert names == set(PREDICATES)

@@ -1,0 +1,78 @@
+"""The coordinator's pages over applications: the list of a call's, one in full, screening."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.applications import bp, services
+from portal.applications.forms import ScreenOutForm
+from portal.applications.models import Application, ApplicationState
+from portal.applications.queries import call_applications_query
+from portal.applications.sections import FORM_SECTIONS
+from portal.calls.models import Call
+from portal.database import utcnow
+from portal.extensions import db
+from portal.forms import form_view
+from portal.permissions import can_manage_applications, require
+
+PER_PAGE = 50
+SORT_LABELS = {
+    "submitted": _l("Newest first"),
+    "name": _l("Applicant's name"),
+    "reference": _l("Reference number"),
+    "administration": _l("Administration"),
+}
+
+
+@bp.route("/manage/calls/<int:call_id>/applications")
+@require(can_manage_applications)
+def list_call_applications(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    filters = {
+        "state": request.args.get("state", ""),
+        "administration": request.args.get("administration", "")[:2],
+        "language": request.args.get("language", ""),
+        "search": request.args.get("q", "").strip()[:100],
+        "sort": request.args.get("sort", "submitted"),
+    }
+    page = db.paginate(call_applications_query(call.id, **filters), per_page=PER_PAGE,
+                       error_out=False, max_per_page=PER_PAGE)
+    return render_template("applications/manage_list.html", call=call, page=page,
+                           filters=filters, states=[s for s in ApplicationState
+                                                    if s != ApplicationState.draft],
+                           sort_labels=SORT_LABELS)
+
+
+@bp.route("/manage/applications/<int:application_id>")
+@require(can_manage_applications)
+def manage_application(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    if application.state == ApplicationState.draft:
+        abort(404)  # drafts are the applicant's own business until submitted
+    return render_template("applications/manage_view.html", application=application,
+                           sections=FORM_SECTIONS)
+
+
+@bp.route("/manage/applications/<int:application_id>/screen-out", methods=["GET", "POST"])
+@form_view
+@require(can_manage_applications)
+def screen_out(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    if application.state == ApplicationState.draft:
+        abort(404)
+    form = ScreenOutForm()
+    if form.validate_on_submit():
+        try:
+            services.screen_out(application, actor=current_user, reason=form.reason.data,
+                                now=utcnow())
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("Application %(reference)s marked as ineligible.",
+                    reference=application.reference), "info")
+            return redirect(url_for("applications.manage_application",
+                                    application_id=application.id))
+    return render_template("applications/screen_out.html", application=application, form=form)

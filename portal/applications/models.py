@@ -1,0 +1,155 @@
+"""An applicant's application to a call, its sections and its documents."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from portal.database import UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class ApplicationState(enum.StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    withdrawn = "withdrawn"
+    screened_out = "screened_out"
+    under_review = "under_review"
+    accepted = "accepted"
+    waitlisted = "waitlisted"
+    not_selected = "not_selected"
+
+    @property
+    def label(self) -> str:
+        return str(APPLICATION_STATE_LABELS[self])
+
+
+APPLICATION_STATE_LABELS = {
+    ApplicationState.draft: _l("Draft"),
+    ApplicationState.submitted: _l("Submitted"),
+    ApplicationState.withdrawn: _l("Withdrawn"),
+    ApplicationState.screened_out: _l("Ineligible"),
+    ApplicationState.under_review: _l("Under review"),
+    ApplicationState.accepted: _l("Selected"),
+    ApplicationState.waitlisted: _l("On the waiting list"),
+    ApplicationState.not_selected: _l("Not selected"),
+}
+
+
+class DocumentKind(enum.StrEnum):
+    cv = "cv"
+    nomination_letter = "nomination_letter"
+    certificate = "certificate"
+
+    @property
+    def label(self) -> str:
+        return str(DOCUMENT_KIND_LABELS[self])
+
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.cv: _l("CV"),
+    DocumentKind.nomination_letter: _l("Nomination letter"),
+    DocumentKind.certificate: _l("Certificate"),
+}
+
+
+class Application(db.Model):
+    __tablename__ = "application"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    call_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("call.id"), index=True)
+    applicant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    state: so.Mapped[ApplicationState] = so.mapped_column(
+        sa.Enum(ApplicationState, native_enum=False, length=16),
+        default=ApplicationState.draft, index=True)
+    # The language the applicant writes in: en or ru.
+    language: so.Mapped[str] = so.mapped_column(sa.String(8), index=True)
+    reference: so.Mapped[str | None] = so.mapped_column(sa.String(20), unique=True)
+
+    # Copies of answers that lists filter, search and sort on (kept in step by the services).
+    applicant_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="", index=True)
+    administration_code: so.Mapped[str | None] = so.mapped_column(
+        sa.ForeignKey("administration.code"), index=True)
+
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime(), index=True)
+    withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    screening_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    screened_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    screened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    call: so.Mapped["Call"] = so.relationship(lazy="joined")  # noqa: F821
+    applicant: so.Mapped["User"] = so.relationship(foreign_keys=[applicant_id])  # noqa: F821
+    administration: so.Mapped["Administration | None"] = so.relationship()  # noqa: F821
+    sections: so.Mapped[list["ApplicationSection"]] = so.relationship(
+        back_populates="application", cascade="all, delete-orphan", lazy="selectin")
+    documents: so.Mapped[list["Document"]] = so.relationship(
+        back_populates="application", cascade="all, delete-orphan", lazy="selectin",
+        order_by="Document.id")
+
+    __table_args__ = (sa.UniqueConstraint("call_id", "applicant_id"),)
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.state}>"
+
+    def section(self, key: str) -> "ApplicationSection | None":
+        return next((s for s in self.sections if s.key == key), None)
+
+    def answers(self, key: str) -> dict:
+        section = self.section(key)
+        return dict(section.answers) if section else {}
+
+    def documents_of(self, kind: "DocumentKind") -> list["Document"]:
+        return [d for d in self.documents if d.kind == kind]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == ApplicationState.draft
+
+
+class ApplicationSection(db.Model):
+    """One section's answers; its version refuses a save made from a stale page."""
+
+    __tablename__ = "application_section"
+
+    application_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True)
+    answers: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    version: so.Mapped[int] = so.mapped_column(default=0)
+    complete: so.Mapped[bool] = so.mapped_column(default=False)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    application: so.Mapped[Application] = so.relationship(back_populates="sections")
+
+
+class Document(db.Model):
+    """An uploaded file: stored outside the web root under a random key."""
+
+    __tablename__ = "document"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    application_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    kind: so.Mapped[DocumentKind] = so.mapped_column(
+        sa.Enum(DocumentKind, native_enum=False, length=32))
+    original_name: so.Mapped[str] = so.mapped_column(sa.String(255))
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(100))
+    size: so.Mapped[int] = so.mapped_column()
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    storage_key: so.Mapped[str] = so.mapped_column(sa.String(100), unique=True)
+    uploaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    application: so.Mapped[Application] = so.relationship(back_populates="documents")
+
+
+class ReferenceCounter(db.Model):
+    """The last reference number given in a year: FEL-2027-0042."""
+
+    __tablename__ = "reference_counter"
+
+    year: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    last_number: so.Mapped[int] = so.mapped_column(default=0)

@@ -1,0 +1,360 @@
+"""The rules of applying: starting, saving sections, documents, submitting, withdrawing, screening."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import filetype
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from portal.applications.models import (
+    Application,
+    ApplicationSection,
+    ApplicationState,
+    Document,
+    DocumentKind,
+    ReferenceCounter,
+)
+from portal.applications.sections import (
+    FORM_SECTIONS,
+    SECTIONS_BY_KEY,
+    field_label,
+    missing_answers,
+    missing_documents,
+)
+from portal.audit.services import record_event
+from portal.calls.models import Call, CallState
+from portal.extensions import db
+from portal.notifications.services import queue_email
+from portal.storage import TooLarge, storage
+from portal.urls import public_url
+
+# What each kind of document may be, judged from the file's content.
+ALLOWED_TYPES = {
+    DocumentKind.cv: {"application/pdf"},
+    DocumentKind.nomination_letter: {"application/pdf"},
+    DocumentKind.certificate: {"application/pdf", "image/jpeg", "image/png"},
+}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+class ApplicationError(Exception):
+    """A rule was broken; `message` (lazy, localized) tells the applicant which."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(str(message))
+        self.message = message
+        self.problems = list(problems)
+
+
+class DeadlinePassed(ApplicationError):
+    def __init__(self):
+        super().__init__(_l("The call closed before this could be saved. Nothing was changed: "
+                            "your text is shown below so that you can keep a copy."))
+
+
+class NotEditable(ApplicationError):
+    def __init__(self):
+        super().__init__(_l("This application has been submitted and can no longer be changed."))
+
+
+class StaleSection(ApplicationError):
+    def __init__(self):
+        super().__init__(_l(
+            "This section was changed in another window or tab after you opened it, so your "
+            "changes were not saved. Your text is shown below, next to the saved version: "
+            "combine them and save again."))
+
+
+class IncompleteApplication(ApplicationError):
+    def __init__(self, problems):
+        super().__init__(_l("The application cannot be submitted yet."), problems)
+
+
+class DocumentRefused(ApplicationError):
+    pass
+
+
+@dataclass
+class SaveResult:
+    complete: bool
+    missing: list[str]
+
+
+def find_application(call: Call, applicant) -> Application | None:
+    return db.session.scalar(sa.select(Application).where(
+        Application.call_id == call.id, Application.applicant_id == applicant.id))
+
+
+def start_application(call: Call, *, applicant, language: str, now: datetime) -> Application:
+    """The applicant's application to the call: the existing one, or a new draft.
+
+    Personal and professional details start from the applicant's profile. Flushes.
+    """
+    existing = find_application(call, applicant)
+    if existing is not None:
+        return existing
+    if not call.is_open_at(now):
+        raise DeadlinePassed()
+    application = Application(call=call, applicant=applicant, language=language,
+                              applicant_name=applicant.full_name,
+                              administration_code=applicant.administration_code)
+    application.sections = [
+        ApplicationSection(key="personal", version=0, answers={
+            "full_name": applicant.full_name, "native_name": applicant.native_name or ""}),
+        ApplicationSection(key="professional", version=0, answers={
+            "administration_code": applicant.administration_code or "",
+            "position": applicant.position}),
+    ]
+    db.session.add(application)
+    db.session.flush()
+    record_event("application.started", actor=applicant, obj=application)
+    return application
+
+
+def _check_editable(application: Application, now: datetime) -> None:
+    if application.state != ApplicationState.draft:
+        raise NotEditable()
+    if not application.call.is_open_at(now):
+        raise DeadlinePassed()
+
+
+def save_section(application: Application, key: str, *, answers: dict, expected_version: int,
+                 now: datetime) -> SaveResult:
+    """Store a section's answers. Raises NotEditable, DeadlinePassed or StaleSection.
+
+    The version check and increment happen in one conditional UPDATE, so of two saves
+    made from the same page only the first is kept. Flushes.
+    """
+    _check_editable(application, now)
+    section_def = SECTIONS_BY_KEY[key]
+    missing = missing_answers(section_def, answers)
+    stored = application.section(key)
+    if stored is None:
+        if expected_version != 0:
+            raise StaleSection()
+        stored = ApplicationSection(key=key, version=0, answers={})
+        application.sections.append(stored)
+        db.session.flush()
+    result = db.session.execute(
+        sa.update(ApplicationSection)
+        .where(ApplicationSection.application_id == application.id,
+               ApplicationSection.key == key,
+               ApplicationSection.version == expected_version)
+        .values(answers=answers, version=expected_version + 1, complete=not missing,
+                updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(stored)
+        raise StaleSection()
+    db.session.refresh(stored)
+    if key == "personal" and answers.get("full_name"):
+        application.applicant_name = answers["full_name"]
+    if key == "professional" and answers.get("administration_code"):
+        application.administration_code = answers["administration_code"]
+    application.updated_at = now
+    db.session.flush()
+    return SaveResult(complete=not missing,
+                      missing=[field_label(section_def, name) for name in missing])
+
+
+def add_document(application: Application, *, kind: DocumentKind, stream, filename: str,
+                 actor, now: datetime) -> Document:
+    """Store an uploaded file after judging it by its content. Raises DocumentRefused.
+
+    A refused file is removed from storage before this returns. A CV or nomination
+    letter replaces the previous one. Flushes.
+    """
+    _check_editable(application, now)
+    name = clean_filename(filename)
+    config = current_app.config
+    try:
+        stored = storage().save(stream, max_size=config["MAX_DOCUMENT_SIZE"])
+    except TooLarge:
+        raise DocumentRefused(_l("The file is larger than %(size)s MB.",
+                                 size=config["MAX_DOCUMENT_SIZE"] // (1024 * 1024))) from None
+    content_type = filetype.guess_mime(stored.head)
+    problem = _judge(application, kind, content_type, stored.size, config)
+    if problem is not None:
+        storage().delete(stored.key)
+        raise DocumentRefused(problem)
+    replaced = []
+    if kind != DocumentKind.certificate:
+        replaced = application.documents_of(kind)
+        for old in replaced:
+            application.documents.remove(old)
+    document = Document(kind=kind, original_name=name, content_type=content_type,
+                        size=stored.size, sha256=stored.sha256, storage_key=stored.key,
+                        uploaded_at=now)
+    application.documents.append(document)
+    application.updated_at = now
+    db.session.flush()
+    _delete_files_after_commit([old.storage_key for old in replaced])
+    record_event("application.document_added", actor=actor, obj=application, kind=kind.value,
+                 sha256=stored.sha256)
+    return document
+
+
+def _judge(application, kind, content_type, size, config):
+    if size == 0:
+        return _l("The file is empty.")
+    if content_type not in ALLOWED_TYPES[kind]:
+        if kind == DocumentKind.certificate:
+            return _l("This file is not a PDF, JPEG or PNG file (judged by its content, "
+                      "not its name).")
+        return _l("This file is not a PDF file (judged by its content, not its name).")
+    if kind == DocumentKind.certificate and len(application.documents_of(kind)) >= \
+            config["MAX_CERTIFICATES"]:
+        return _l("You can upload at most %(count)d certificates.",
+                  count=config["MAX_CERTIFICATES"])
+    total = sum(d.size for d in application.documents if d.kind != kind or
+                kind == DocumentKind.certificate) + size
+    if total > config["MAX_APPLICATION_DOCUMENTS_SIZE"]:
+        return _l("All documents together may not exceed %(size)s MB.",
+                  size=config["MAX_APPLICATION_DOCUMENTS_SIZE"] // (1024 * 1024))
+    return None
+
+
+def clean_filename(filename: str | None) -> str:
+    """The name to show for an upload. Path parts and control characters are refused."""
+    name = (filename or "").strip()
+    if not name:
+        raise DocumentRefused(_l("Choose a file to upload."))
+    if ("/" in name or "\\" in name or ".." in name or len(name) > 200
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)):
+        raise DocumentRefused(_l("The file name contains characters that are not allowed. "
+                                 "Rename the file and try again."))
+    return name
+
+
+def remove_document(application: Application, document: Document, *, actor,
+                    now: datetime) -> None:
+    _check_editable(application, now)
+    application.documents.remove(document)
+    application.updated_at = now
+    db.session.flush()
+    _delete_files_after_commit([document.storage_key])
+    record_event("application.document_removed", actor=actor, obj=application,
+                 kind=document.kind.value)
+
+
+def _delete_files_after_commit(keys: list[str]) -> None:
+    """Files go only once the rows are gone for good; a rollback keeps both."""
+    if not keys:
+        return
+    app = current_app._get_current_object()
+
+    @sa.event.listens_for(db.session(), "after_commit", once=True)
+    def delete_files(session):
+        with app.app_context():
+            for key in keys:
+                storage().delete(key)
+
+
+def submission_problems(application: Application) -> list[str]:
+    """Everything still missing before the application can be submitted."""
+    problems = []
+    for section in FORM_SECTIONS:
+        missing = missing_answers(section, application.answers(section.key))
+        for name in missing:
+            problems.append(_l("%(section)s: %(field)s", section=section.title,
+                               field=field_label(section, name)))
+    for kind in missing_documents(application):
+        problems.append(_l("Documents: %(document)s", document=kind.label))
+    return problems
+
+
+def submit_application(application: Application, *, actor, now: datetime) -> bool:
+    """draft → submitted, with a reference number and a confirmation e-mail.
+
+    Returns False when another request submitted it first (nothing more happens).
+    Raises DeadlinePassed, NotEditable or IncompleteApplication. The moment is the
+    server's: nothing the browser sends plays a part. Flushes.
+    """
+    if application.state != ApplicationState.draft:
+        if application.state == ApplicationState.submitted:
+            return False
+        raise NotEditable()
+    if not application.call.is_open_at(now):
+        raise DeadlinePassed()
+    problems = submission_problems(application)
+    if problems:
+        raise IncompleteApplication(problems)
+    # Only one of several simultaneous submits changes the row; the others see 0 rows.
+    claimed = db.session.execute(
+        sa.update(Application)
+        .where(Application.id == application.id, Application.state == ApplicationState.draft)
+        .values(state=ApplicationState.submitted, submitted_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(application)
+        return False
+    reference = _next_reference(now.year)
+    db.session.execute(sa.update(Application).where(Application.id == application.id)
+                       .values(reference=reference)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(application)
+    record_event("application.submitted", actor=actor, obj=application, reference=reference)
+    applicant = application.applicant
+    queue_email(
+        kind="application_submitted", recipient=applicant.email,
+        language=applicant.preferred_language,
+        subject=_l("Your application %(reference)s has been received", reference=reference),
+        user=applicant, application=application, call=application.call,
+        application_url=public_url("applications.view_application",
+                                   application_id=application.id),
+    )
+    return True
+
+
+def _next_reference(year: int) -> str:
+    """FEL-<year>-<number>: numbers count up per year, never reused."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(ReferenceCounter).values(year=year, last_number=0)
+                       .on_conflict_do_nothing(index_elements=["year"]))
+    number = db.session.scalar(
+        sa.update(ReferenceCounter).where(ReferenceCounter.year == year)
+        .values(last_number=ReferenceCounter.last_number + 1)
+        .returning(ReferenceCounter.last_number))
+    return f"FEL-{year}-{number:04d}"
+
+
+def withdraw_application(application: Application, *, actor, now: datetime) -> None:
+    """submitted → withdrawn, while the call is open. Raises ApplicationError."""
+    if application.state != ApplicationState.submitted:
+        raise ApplicationError(_l("Only a submitted application can be withdrawn."))
+    if not application.call.is_open_at(now):
+        raise ApplicationError(_l("The call has closed: the application can no longer be "
+                                  "withdrawn here. Please write to the programme coordinators."))
+    application.state = ApplicationState.withdrawn
+    application.withdrawn_at = now
+    record_event("application.withdrawn", actor=actor, obj=application)
+    db.session.flush()
+
+
+def screen_out(application: Application, *, actor, reason: str, now: datetime) -> None:
+    """Mark a submitted application ineligible; the applicant learns it with the results."""
+    if application.state not in (ApplicationState.submitted, ApplicationState.under_review):
+        raise ApplicationError(_l("Only a submitted application can be marked ineligible."))
+    application.state = ApplicationState.screened_out
+    application.screening_reason = reason.strip()
+    application.screened_at = now
+    application.screened_by_id = actor.id
+    record_event("application.screened_out", actor=actor, obj=application)
+    db.session.flush()
+
+
+def public_state(application: Application) -> ApplicationState:
+    """What the applicant sees: outcomes only once the call's results are published."""
+    hidden = {ApplicationState.screened_out, ApplicationState.under_review,
+              ApplicationState.accepted, ApplicationState.waitlisted,
+              ApplicationState.not_selected}
+    if application.state in hidden and application.call.state != CallState.published:
+        return ApplicationState.submitted
+    return application.state

@@ -1,0 +1,277 @@
+"""The applicant's pages: start, sections, documents, check your answers, submit, withdraw."""
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.applications import bp, services
+from portal.applications.forms import ConfirmForm, StartForm, SubmitForm, UploadForm
+from portal.applications.models import Application, Document, DocumentKind
+from portal.applications.queries import applications_of
+from portal.applications.sections import SECTIONS_BY_KEY, next_section, progress
+from portal.calls.models import Call
+from portal.database import utcnow
+from portal.extensions import db
+from portal.forms import form_view
+from portal.permissions import can_apply, can_view_application, is_owner
+from portal.storage import storage
+
+
+def _own_application(application_id: int) -> Application:
+    """The signed-in applicant's application, or 404: others' applications do not exist."""
+    application = db.session.get(Application, application_id)
+    if application is None or not is_owner(current_user, application):
+        abort(404)
+    return application
+
+
+@bp.route("/applications/")
+@login_required
+def dashboard():
+    return render_template("applications/dashboard.html",
+                           applications=applications_of(current_user))
+
+
+@bp.route("/applications/new/<int:call_id>", methods=["GET", "POST"])
+@form_view
+@login_required
+def start_application(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    existing = services.find_application(call, current_user)
+    if existing is not None:
+        return redirect(url_for("applications.view_application", application_id=existing.id))
+    if not call.is_open_at(utcnow()):
+        abort(404)
+    if not can_apply(current_user):
+        return render_template("applications/verify_first.html", call=call), 403
+    form = StartForm(data={"language": current_user.preferred_language})
+    if form.validate_on_submit():
+        application = services.start_application(call, applicant=current_user,
+                                                 language=form.language.data, now=utcnow())
+        db.session.commit()
+        return redirect(url_for("applications.edit_section", application_id=application.id,
+                                key="personal"))
+    return render_template("applications/start.html", form=form, call=call)
+
+
+@bp.route("/applications/<int:application_id>")
+@login_required
+def view_application(application_id: int):
+    application = _own_application(application_id)
+    return render_template("applications/overview.html", application=application,
+                           progress=progress(application),
+                           public_state=services.public_state(application))
+
+
+@bp.route("/applications/<int:application_id>/sections/<key>", methods=["GET", "POST"])
+@form_view
+@login_required
+def edit_section(application_id: int, key: str):
+    application = _own_application(application_id)
+    section = SECTIONS_BY_KEY.get(key)
+    if section is None or section.form_class is None:
+        abort(404)
+    if not application.is_draft:
+        return redirect(url_for("applications.view_application", application_id=application.id))
+    stored = application.section(key)
+    form = section.form_class(data={**(stored.answers if stored else {}),
+                                    "version": stored.version if stored else 0})
+    if request.method == "GET":
+        _load_dates(form, stored)
+    saved_version = None
+    if form.validate_on_submit():
+        try:
+            result = services.save_section(application, key, answers=form.answers(),
+                                           expected_version=_int(form.version.data),
+                                           now=utcnow())
+        except services.StaleSection as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
+            saved_version = application.section(key)
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            return _after_save(application, key, result)
+    return render_template("applications/section.html", application=application,
+                           section=section, form=form, progress=progress(application),
+                           saved_version=saved_version)
+
+
+def _after_save(application, key, result):
+    if not result.complete:
+        flash(_("Saved as a draft. Before you can submit, please also fill in: %(fields)s.",
+                fields=", ".join(result.missing)), "warning")
+        return redirect(url_for("applications.edit_section", application_id=application.id,
+                                key=key))
+    flash(_("Section saved."), "success")
+    following = next_section(key)
+    if following is None:
+        return redirect(url_for("applications.check_answers", application_id=application.id))
+    if following.form_class is None:
+        return redirect(url_for("applications.documents", application_id=application.id))
+    return redirect(url_for("applications.edit_section", application_id=application.id,
+                            key=following.key))
+
+
+def _load_dates(form, stored):
+    """Dates are stored as ISO strings; the form wants date objects."""
+    from datetime import date
+
+    for name, field in form._fields.items():
+        if field.type == "DateField" and stored and stored.answers.get(name):
+            try:
+                field.data = date.fromisoformat(stored.answers[name])
+            except ValueError:
+                field.data = None
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+@bp.route("/applications/<int:application_id>/documents", methods=["GET", "POST"])
+@form_view
+@login_required
+def documents(application_id: int):
+    application = _own_application(application_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        try:
+            kind = DocumentKind(form.kind.data)
+        except ValueError:
+            abort(400)
+        upload = request.files.get("file")
+        try:
+            services.add_document(application, kind=kind, stream=upload.stream if upload else None,
+                                  filename=upload.filename if upload else "",
+                                  actor=current_user, now=utcnow())
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            form.file.errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("%(document)s uploaded.", document=kind.label), "success")
+            return redirect(url_for("applications.documents", application_id=application.id))
+    return render_template("applications/documents.html", application=application, form=form,
+                           progress=progress(application), kinds=list(DocumentKind),
+                           failed_kind=form.kind.data if form.errors else None,
+                           remove_form=ConfirmForm())
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>/remove",
+          methods=["POST"])
+@form_view
+@login_required
+def remove_document(application_id: int, document_id: int):
+    application = _own_application(application_id)
+    document = _document_of(application, document_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_document(application, document, actor=current_user, now=utcnow())
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "danger")
+        else:
+            db.session.commit()
+            flash(_("%(document)s removed.", document=document.kind.label), "info")
+    else:
+        flash(form.csrf_error_message, "warning")
+    return redirect(url_for("applications.documents", application_id=application.id))
+
+
+def _document_of(application: Application, document_id: int) -> Document:
+    document = next((d for d in application.documents if d.id == document_id), None)
+    if document is None:
+        abort(404)
+    return document
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>")
+@login_required
+def download_document(application_id: int, document_id: int):
+    application = db.session.get(Application, application_id)
+    if application is None or not can_view_application(current_user, application):
+        abort(404)
+    document = _document_of(application, document_id)
+    return send_file(storage().path(document.storage_key), mimetype=document.content_type,
+                     as_attachment=True, download_name=document.original_name,
+                     max_age=0, conditional=True, etag=document.sha256)
+
+
+@bp.route("/applications/<int:application_id>/check")
+@login_required
+def check_answers(application_id: int):
+    application = _own_application(application_id)
+    return render_template("applications/check.html", application=application,
+                           problems=services.submission_problems(application),
+                           form=SubmitForm(), progress=progress(application))
+
+
+@bp.route("/applications/<int:application_id>/submit", methods=["POST"])
+@form_view
+@login_required
+def submit(application_id: int):
+    application = _own_application(application_id)
+    form = SubmitForm()
+    problems = []
+    if form.validate_on_submit():
+        try:
+            services.submit_application(application, actor=current_user, now=utcnow())
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
+            problems = [str(p) for p in exc.problems]
+        else:
+            db.session.commit()
+            return redirect(url_for("applications.submitted", application_id=application.id))
+    return render_template("applications/check.html", application=application,
+                           problems=problems or services.submission_problems(application),
+                           form=form, progress=progress(application)), 200
+
+
+@bp.route("/applications/<int:application_id>/submitted")
+@login_required
+def submitted(application_id: int):
+    application = _own_application(application_id)
+    if application.reference is None:
+        return redirect(url_for("applications.view_application", application_id=application.id))
+    return render_template("applications/submitted.html", application=application)
+
+
+@bp.route("/applications/<int:application_id>/pdf")
+@login_required
+def download_pdf(application_id: int):
+    from portal.applications.pdf import application_pdf
+
+    application = db.session.get(Application, application_id)
+    if application is None or not can_view_application(current_user, application) \
+            or application.reference is None:
+        abort(404)
+    return send_file(application_pdf(application), mimetype="application/pdf",
+                     as_attachment=True, download_name=f"{application.reference}.pdf",
+                     max_age=0)
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+@form_view
+@login_required
+def withdraw(application_id: int):
+    application = _own_application(application_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_application(application, actor=current_user, now=utcnow())
+        except services.ApplicationError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
+        else:
+            db.session.commit()
+            flash(_("Your application has been withdrawn."), "info")
+            return redirect(url_for("applications.dashboard"))
+    return render_template("applications/withdraw.html", application=application, form=form)

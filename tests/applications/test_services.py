@@ -1,0 +1,203 @@
+"""The rules of applying, called directly."""
+
+import io
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from portal.applications import services
+from portal.applications.models import ApplicationState, Document, DocumentKind
+from portal.calls.models import CallState
+from portal.database import utcnow
+from tests.conftest import COMPLETE_ANSWERS, PDF_BYTES
+
+
+def test_start_prefills_from_profile_and_is_idempotent(db, create_user, create_call):
+    applicant = create_user(full_name="Ivan Petrov", administration="RU")
+    call = create_call()
+    first = services.start_application(call, applicant=applicant, language="ru", now=utcnow())
+    again = services.start_application(call, applicant=applicant, language="en", now=utcnow())
+    assert first is again
+    assert (first.language, first.applicant_name, first.administration_code) == (
+        "ru", "Ivan Petrov", "RU")
+    assert first.answers("personal")["full_name"] == "Ivan Petrov"
+
+
+def test_start_refused_when_call_closed(db, create_user, create_call):
+    call = create_call(closes_at=utcnow() - timedelta(seconds=1),
+                       opens_at=utcnow() - timedelta(days=5))
+    with pytest.raises(services.DeadlinePassed):
+        services.start_application(call, applicant=create_user(), language="en", now=utcnow())
+
+
+def test_save_section_reports_missing_answers_and_keeps_the_draft(db, create_application):
+    application = create_application()
+    result = services.save_section(application, "motivation",
+                                   answers={"motivation": "Because.", "project_title": "",
+                                            "project_description": ""},
+                                   expected_version=0, now=utcnow())
+    assert result.complete is False
+    assert result.missing == ["Title of your proposed fellowship project",
+                              "Proposed fellowship project"]
+    assert application.answers("motivation")["motivation"] == "Because."
+    assert application.section("motivation").version == 1
+
+
+def test_save_section_with_stale_version_is_refused_and_keeps_first_text(db,
+                                                                        create_application):
+    application = create_application()
+    services.save_section(application, "motivation", answers={"motivation": "First tab"},
+                          expected_version=0, now=utcnow())
+    with pytest.raises(services.StaleSection):
+        services.save_section(application, "motivation", answers={"motivation": "Second tab"},
+                              expected_version=0, now=utcnow())
+    assert application.answers("motivation")["motivation"] == "First tab"
+
+
+def test_save_section_after_deadline_is_refused(db, create_application):
+    application = create_application()
+    later = application.call.closes_at + timedelta(seconds=1)
+    with pytest.raises(services.DeadlinePassed):
+        services.save_section(application, "motivation", answers={"motivation": "Late"},
+                              expected_version=0, now=later)
+
+
+def test_submit_incomplete_lists_everything_missing(db, create_application):
+    application = create_application()
+    with pytest.raises(services.IncompleteApplication) as refused:
+        services.submit_application(application, actor=application.applicant, now=utcnow())
+    problems = [str(p) for p in refused.value.problems]
+    assert "Personal details: Date of birth" in problems
+    assert "Documents: CV" in problems
+    assert "Documents: Nomination letter" in problems
+    assert application.state == ApplicationState.draft
+
+
+def test_submit_gives_reference_email_and_read_only(db, create_application, outbox):
+    application = create_application(complete=True)
+    assert services.submit_application(application, actor=application.applicant, now=utcnow())
+    db.session.commit()
+    year = utcnow().year
+    assert application.reference == f"FEL-{year}-0001"
+    assert application.state == ApplicationState.submitted
+    [message] = outbox()
+    assert (message.kind, message.recipient) == ("application_submitted",
+                                                 application.applicant.email)
+    assert application.reference in message.subject
+    with pytest.raises(services.NotEditable):
+        services.save_section(application, "motivation", answers={},
+                              expected_version=1, now=utcnow())
+
+
+def test_references_count_up(db, create_application):
+    first = create_application(submit=True)
+    second = create_application(submit=True)
+    year = utcnow().year
+    assert (first.reference, second.reference) == (f"FEL-{year}-0001", f"FEL-{year}-0002")
+
+
+def test_deadline_one_second_before_accepted_one_second_after_refused(db, create_application):
+    on_time = create_application(complete=True)
+    late = create_application(complete=True, call=on_time.call)
+    closes = on_time.call.closes_at
+    assert services.submit_application(on_time, actor=on_time.applicant,
+                                       now=closes - timedelta(seconds=1))
+    with pytest.raises(services.DeadlinePassed):
+        services.submit_application(late, actor=late.applicant, now=closes + timedelta(seconds=1))
+    with pytest.raises(services.DeadlinePassed):
+        services.submit_application(late, actor=late.applicant, now=closes)
+    assert late.state == ApplicationState.draft
+
+
+def test_second_submit_does_nothing(db, create_application, outbox):
+    application = create_application(submit=True)
+    assert services.submit_application(application, actor=application.applicant,
+                                       now=utcnow()) is False
+    assert len(outbox()) == 1
+
+
+def test_upload_judged_by_content_not_name(app, db, create_application):
+    application = create_application()
+    for content in (b"<html><script>alert(1)</script></html>",
+                    b'<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+                    b"\x89PNG\r\n\x1a\n" + b"\0" * 40):
+        with pytest.raises(services.DocumentRefused):
+            services.add_document(application, kind=DocumentKind.cv, stream=io.BytesIO(content),
+                                  filename="cv.pdf", actor=application.applicant, now=utcnow())
+    assert application.documents == []
+    assert _stored_files(app) == []
+
+
+def test_certificate_may_be_an_image(db, create_application):
+    application = create_application()
+    document = services.add_document(
+        application, kind=DocumentKind.certificate,
+        stream=io.BytesIO(b"\xff\xd8\xff\xe0" + b"\0" * 100), filename="cert.jpg",
+        actor=application.applicant, now=utcnow())
+    assert document.content_type == "image/jpeg"
+
+
+def test_upload_over_the_size_limit_leaves_nothing(app, db, create_application):
+    app.config["MAX_DOCUMENT_SIZE"] = 1000
+    application = create_application()
+    with pytest.raises(services.DocumentRefused):
+        services.add_document(application, kind=DocumentKind.cv,
+                              stream=io.BytesIO(PDF_BYTES + b"x" * 2000), filename="cv.pdf",
+                              actor=application.applicant, now=utcnow())
+    assert _stored_files(app) == []
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\cv.pdf", "cv\x00.pdf",
+                                  "cv\n.pdf", "dir/cv.pdf", ""])
+def test_upload_with_unsafe_name_is_refused(app, db, create_application, name):
+    application = create_application()
+    with pytest.raises(services.DocumentRefused):
+        services.add_document(application, kind=DocumentKind.cv, stream=io.BytesIO(PDF_BYTES),
+                              filename=name, actor=application.applicant, now=utcnow())
+    assert _stored_files(app) == []
+
+
+def test_replacing_a_cv_removes_the_old_file_after_commit(app, db, create_application):
+    application = create_application(complete=True)
+    old_key = application.documents_of(DocumentKind.cv)[0].storage_key
+    services.add_document(application, kind=DocumentKind.cv, stream=io.BytesIO(PDF_BYTES),
+                          filename="new-cv.pdf", actor=application.applicant, now=utcnow())
+    db.session.commit()
+    assert [d.original_name for d in application.documents_of(DocumentKind.cv)] == ["new-cv.pdf"]
+    assert old_key not in _stored_files(app)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 2
+
+
+def test_withdraw_while_open_only(db, create_application):
+    application = create_application(submit=True)
+    services.withdraw_application(application, actor=application.applicant, now=utcnow())
+    assert application.state == ApplicationState.withdrawn
+    other = create_application(submit=True)
+    with pytest.raises(services.ApplicationError):
+        services.withdraw_application(other, actor=other.applicant,
+                                      now=other.call.closes_at + timedelta(seconds=1))
+
+
+def test_screened_out_shows_as_submitted_until_results_are_published(db, create_user,
+                                                                     create_application):
+    coordinator = create_user(roles=("coordinator",))
+    application = create_application(submit=True)
+    services.screen_out(application, actor=coordinator, reason="Not a customs officer",
+                        now=utcnow())
+    assert services.public_state(application) == ApplicationState.submitted
+    application.call.state = CallState.published
+    assert services.public_state(application) == ApplicationState.screened_out
+
+
+def test_complete_answers_cover_every_required_field():
+    from portal.applications.sections import FORM_SECTIONS, missing_answers
+
+    assert all(missing_answers(s, COMPLETE_ANSWERS[s.key]) == [] for s in FORM_SECTIONS)
+
+
+def _stored_files(app):
+    from pathlib import Path
+
+    root = Path(app.config["STORAGE_PATH"])
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []

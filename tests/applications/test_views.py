@@ -1,0 +1,338 @@
+"""The application journey through the test client."""
+
+import io
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from portal.applications.models import Application, ApplicationState, Document
+from portal.database import utcnow
+from portal.notifications.models import OutboxMessage
+from tests.conftest import COMPLETE_ANSWERS, PASSWORD, PDF_BYTES, csrf_token_from
+
+
+def _section_url(application, key):
+    return f"/applications/{application.id}/sections/{key}"
+
+
+def test_start_then_fill_a_section_and_resume(client, forms, login_as, create_user, create_call,
+                                              db):
+    applicant = login_as(create_user(full_name="Ivan Petrov"))
+    call = create_call()
+    response = forms.post(f"/applications/new/{call.id}", {"language": "ru"})
+    application = db.session.scalar(sa.select(Application))
+    assert response.headers["Location"] == _section_url(application, "personal")
+    assert (application.language, application.applicant_id) == ("ru", applicant.id)
+
+    page = client.get(_section_url(application, "personal")).get_data(as_text=True)
+    assert 'value="Ivan Petrov"' in page  # prefilled from the profile
+    data = dict(COMPLETE_ANSWERS["personal"], version="0")
+    response = forms.post(_section_url(application, "personal"), data)
+    assert response.headers["Location"] == _section_url(application, "professional")
+    assert "+7 495 000 00 00" in client.get(_section_url(application, "personal")).get_data(
+        as_text=True)
+    overview = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert "Sections complete: 1 of 6" in overview
+
+
+def test_incomplete_section_is_saved_and_says_what_is_missing(client, forms, login_as,
+                                                              create_application):
+    application = create_application()
+    login_as(application.applicant)
+    response = forms.post(_section_url(application, "motivation"),
+                          {"version": "0", "motivation": "Only this so far"},
+                          follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Saved as a draft" in html and "Proposed fellowship project" in html
+    assert "Only this so far" in html
+
+
+def test_word_limit_enforced_on_server_and_text_kept(client, forms, login_as, create_application,
+                                                     db):
+    application = create_application()
+    login_as(application.applicant)
+    long_text = "word " * 501
+    response = forms.post(_section_url(application, "motivation"),
+                          {"version": "0", "motivation": long_text})
+    html = response.get_data(as_text=True)
+    assert "At most 500 words, please: this text has 501." in html
+    assert long_text.strip() in html
+    assert application.section("motivation") is None
+
+
+def test_second_tab_with_stale_version_is_refused_and_both_texts_shown(
+        client, forms, login_as, create_application):
+    application = create_application()
+    login_as(application.applicant)
+    url = _section_url(application, "motivation")
+    forms.post(url, {"version": "0", "motivation": "Text from the first tab"})
+    response = forms.post(url, {"version": "0", "motivation": "Text from the second tab"})
+    html = response.get_data(as_text=True)
+    assert "changed in another window or tab" in html
+    assert "Text from the first tab" in html and "Text from the second tab" in html
+    assert application.answers("motivation")["motivation"] == "Text from the first tab"
+
+
+def test_deadline_passing_while_typing_keeps_the_text(client, forms, login_as,
+                                                      create_application, db):
+    application = create_application()
+    login_as(application.applicant)
+    url = _section_url(application, "motivation")
+    token = forms.token(url)
+    application.call.closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    response = client.post(url, data={"version": "0", "motivation": "My late text",
+                                      "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert "The call closed before this could be saved" in html
+    assert "My late text" in html
+
+
+def test_expired_csrf_token_keeps_the_text(client, login_as, create_application):
+    application = create_application()
+    login_as(application.applicant)
+    response = client.post(_section_url(application, "motivation"),
+                           data={"version": "0", "motivation": "Typed before lunch",
+                                 "csrf_token": "expired"})
+    html = response.get_data(as_text=True)
+    assert "This form had expired" in html and "Typed before lunch" in html
+    assert application.section("motivation") is None
+
+
+def test_upload_then_download_as_attachment(client, forms, login_as, create_application):
+    application = create_application()
+    login_as(application.applicant)
+    url = f"/applications/{application.id}/documents"
+    response = forms.post(url, {"kind": "cv", "file": (io.BytesIO(PDF_BYTES), "Мое резюме.pdf")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 302
+    document = application.documents[0]
+    download = client.get(f"{url}/{document.id}")
+    assert download.data == PDF_BYTES
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''%D0%9C%D0%BE%D0%B5" in download.headers["Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_html_renamed_pdf_is_refused_with_a_message(client, forms, login_as,
+                                                    create_application, app):
+    application = create_application()
+    login_as(application.applicant)
+    response = forms.post(f"/applications/{application.id}/documents",
+                          {"kind": "cv", "file": (io.BytesIO(b"<html>hi</html>"), "cv.pdf")},
+                          content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This file is not a PDF file (judged by its content" in html
+    assert application.documents == []
+
+
+def test_upload_over_request_limit_gets_413_and_draft_is_intact(client, forms, login_as,
+                                                                create_application, app):
+    application = create_application(complete=True)
+    login_as(application.applicant)
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    response = forms.post(f"/applications/{application.id}/documents",
+                          {"kind": "certificate",
+                           "file": (io.BytesIO(PDF_BYTES + b"x" * 4096), "big.pdf")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "larger than the portal accepts" in response.get_data(as_text=True)
+    assert len(application.documents) == 2
+    assert application.answers("motivation") == COMPLETE_ANSWERS["motivation"]
+
+
+def test_submit_through_pages(client, forms, login_as, create_application, outbox):
+    application = create_application(complete=True)
+    login_as(application.applicant)
+    check = client.get(f"/applications/{application.id}/check").get_data(as_text=True)
+    assert "Risk profiles" in check and "Declaration" in check
+    refused = forms.post(f"/applications/{application.id}/submit", {},
+                         page=f"/applications/{application.id}/check")
+    assert "Please confirm the declaration to submit." in refused.get_data(as_text=True)
+    response = forms.post(f"/applications/{application.id}/submit", {"declaration": "y"},
+                          page=f"/applications/{application.id}/check")
+    assert response.headers["Location"] == f"/applications/{application.id}/submitted"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert application.reference in page
+    assert [m.kind for m in outbox()] == ["application_submitted"]
+    edit = client.get(_section_url(application, "motivation"))
+    assert edit.status_code == 302  # read-only now
+
+
+def test_submit_incomplete_lists_what_is_missing(client, forms, login_as, create_application):
+    application = create_application()
+    login_as(application.applicant)
+    html = forms.post(f"/applications/{application.id}/submit", {"declaration": "y"},
+                      page=f"/applications/{application.id}/check").get_data(as_text=True)
+    assert "The application cannot be submitted yet." in html
+    assert "Documents: Nomination letter" in html
+
+
+def test_pdf_copy_renders_cyrillic(client, login_as, create_application, db):
+    from pypdf import PdfReader
+
+    application = create_application(submit=True)
+    section = application.section("personal")
+    section.answers = dict(section.answers, native_name="Иван Петров")
+    db.session.commit()
+    login_as(application.applicant)
+    response = client.get(f"/applications/{application.id}/pdf")
+    assert response.headers["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert application.reference in text and "Иван Петров" in text
+
+
+def test_withdraw_with_confirmation(client, forms, login_as, create_application):
+    application = create_application(submit=True)
+    login_as(application.applicant)
+    url = f"/applications/{application.id}/withdraw"
+    assert "Yes, withdraw my application" in client.get(url).get_data(as_text=True)
+    assert forms.post(url, {}).status_code == 302
+    assert application.state == ApplicationState.withdrawn
+
+
+def test_other_applicants_application_is_404_everywhere_and_unchanged(
+        client, forms, login_as, create_user, create_application, db):
+    victim = create_application(complete=True)
+    login_as(create_user())
+    base = f"/applications/{victim.id}"
+    document = victim.documents[0]
+    for url in (base, f"{base}/sections/motivation", f"{base}/documents", f"{base}/check",
+                f"{base}/documents/{document.id}", f"{base}/withdraw", f"{base}/pdf"):
+        assert client.get(url).status_code == 404, url
+    token = forms.token("/")
+    for url, data in ((f"{base}/sections/motivation", {"version": "1", "motivation": "x"}),
+                      (f"{base}/submit", {"declaration": "y"}),
+                      (f"{base}/documents/{document.id}/remove", {})):
+        assert client.post(url, data=dict(data, csrf_token=token)).status_code == 404, url
+    db.session.refresh(victim)
+    assert victim.state == ApplicationState.draft
+    assert victim.answers("motivation") == COMPLETE_ANSWERS["motivation"]
+    assert len(victim.documents) == 2
+
+
+def test_unverified_user_is_asked_to_confirm_email_first(client, login_as, create_user,
+                                                         create_call):
+    login_as(create_user(verified=False))
+    response = client.get(f"/applications/new/{create_call().id}")
+    assert response.status_code == 403
+    assert "Confirm your e-mail address first" in response.get_data(as_text=True)
+
+
+def test_twenty_simultaneous_submits_make_one_submission(app, db, create_application):
+    """Twenty requests from the same signed-in applicant hit Submit at the same moment."""
+    application = create_application(complete=True)
+    first = app.test_client()
+    token = csrf_token_from(first.get("/login").get_data(as_text=True))
+    first.post("/login", data={"email": application.applicant.email, "password": PASSWORD,
+                               "csrf_token": token})
+    cookie = first.get_cookie("portal_session").value
+    clients = []
+    for _ in range(20):  # twenty tabs of one signed-in session
+        c = app.test_client()
+        c.set_cookie("portal_session", cookie)
+        token = csrf_token_from(c.get(f"/applications/{application.id}/check").get_data(
+            as_text=True))
+        clients.append((c, token))
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+    url = f"/applications/{application.id}/submit"
+    db.session.commit()  # hold no transaction (on SQLite, a lock) while the requests run
+
+    def submit(c, token):
+        barrier.wait()
+        response = c.post(url, data={"declaration": "y", "csrf_token": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    assert sorted(set(statuses)) == [302]
+    references = db.session.scalars(sa.select(Application.reference)).all()
+    assert len(references) == 1 and references[0] is not None
+    kinds = db.session.scalars(sa.select(OutboxMessage.kind)).all()
+    assert kinds == ["application_submitted"]
+    db.session.commit()
+
+
+def test_coordinator_lists_filters_and_searches(client, login_as, create_user,
+                                                create_application, create_call):
+    call = create_call()
+    ivan = create_application(call=call, submit=True, language="ru")
+    elena = create_application(call=call, submit=True)
+    elena.applicant_name = "Elena Popescu"
+    create_application(call=call)  # a draft: not listed
+    login_as(create_user(roles=("coordinator",)))
+    url = f"/manage/calls/{call.id}/applications"
+    html = client.get(url).get_data(as_text=True)
+    assert "2 applications" in html
+    assert ivan.reference in html and elena.reference in html
+    html = client.get(url + "?language=ru").get_data(as_text=True)
+    assert ivan.reference in html and elena.reference not in html
+    html = client.get(url + "?q=popescu").get_data(as_text=True)
+    assert elena.reference in html and ivan.reference not in html
+    html = client.get(url + "?q=" + ivan.reference.lower()).get_data(as_text=True)
+    assert ivan.reference in html and elena.reference not in html
+
+
+def test_coordinator_list_query_count_does_not_grow(app, client, login_as, create_user,
+                                                    create_application, create_call, db):
+    call = create_call()
+    login_as(create_user(roles=("coordinator",)))
+    url = f"/manage/calls/{call.id}/applications"
+
+    def queries_for_page():
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    create_application(call=call, submit=True)
+    few = queries_for_page()
+    for n in range(12):
+        create_application(call=call, submit=True,
+                           applicant=create_user(administration=["GE", "TR", "KZ"][n % 3]))
+    assert queries_for_page() == few
+
+
+def test_coordinator_screens_out_with_a_reason(client, forms, login_as, create_user,
+                                               create_application):
+    application = create_application(submit=True)
+    login_as(create_user(roles=("coordinator",)))
+    url = f"/manage/applications/{application.id}/screen-out"
+    assert "This field is required." in forms.post(url, {"reason": ""}).get_data(as_text=True)
+    assert forms.post(url, {"reason": "Less than three years of service"}).status_code == 302
+    assert application.state == ApplicationState.screened_out
+    assert application.screening_reason == "Less than three years of service"
+
+
+def test_coordinator_cannot_open_drafts(client, login_as, create_user, create_application):
+    draft = create_application()
+    login_as(create_user(roles=("coordinator",)))
+    assert client.get(f"/manage/applications/{draft.id}").status_code == 404
+
+
+@pytest.mark.parametrize("state", ["screened_out"])
+def test_applicant_does_not_see_screening_before_publication(client, login_as, create_user,
+                                                             create_application, state, db):
+    application = create_application(submit=True)
+    application.state = ApplicationState(state)
+    application.screening_reason = "Secret reason"
+    db.session.commit()
+    login_as(application.applicant)
+    for url in ("/applications/", f"/applications/{application.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Ineligible" not in html and "Secret reason" not in html
+        assert "Submitted" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 2
