@@ -1,4 +1,4 @@
-"""Operator commands: `flask users|administrations|demo|outbox|translate ...`."""
+"""Operator commands: `flask users|administrations|demo|outbox|translate|calls ...`."""
 
 import os
 import subprocess
@@ -17,6 +17,7 @@ administrations_cli = AppGroup("administrations", help="Manage member administra
 demo_cli = AppGroup("demo", help="Demo data for trying the portal out.")
 outbox_cli = AppGroup("outbox", help="Send queued e-mails.")
 translate_cli = AppGroup("translate", help="Translation catalog workflow.")
+calls_cli = AppGroup("calls", help="Calls for applications.")
 
 
 @users_cli.command("create")
@@ -99,7 +100,8 @@ def send_outbox_command(loop, interval):
 
     while True:
         sent, failed = send_due_messages()
-        click.echo(f"outbox: {sent} sent, {failed} failed (kept for retry)")
+        # Failed messages are tried again later, until MAIL_MAX_ATTEMPTS.
+        click.echo(f"outbox: {sent} sent, {failed} failed")
         if not loop:
             break
         time.sleep(interval)
@@ -113,6 +115,20 @@ def requeue_failed_command():
     count = requeue_failed()
     db.session.commit()
     click.echo(f"outbox: {count} message(s) queued again")
+
+
+@calls_cli.command("close-due")
+def close_due_calls_command():
+    """Close every open call whose deadline has passed (run it every few minutes, e.g. from cron).
+
+    Applications stop at the deadline in any case: the server checks it on every submission.
+    """
+    from portal.calls.services import close_due_calls
+    from portal.database import utcnow
+
+    count = close_due_calls(utcnow())
+    db.session.commit()
+    click.echo(f"calls: {count} closed")
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,5 +183,5 @@ def translate_check():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, administrations_cli, demo_cli, outbox_cli, translate_cli):
+    for group in (users_cli, administrations_cli, demo_cli, outbox_cli, translate_cli, calls_cli):
         app.cli.add_command(group)

@@ -1,13 +1,14 @@
 // Small enhancements; every page works without them.
 (function () {
   "use strict";
+
   // Move keyboard and screen-reader focus to the error summary after a failed submit.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
   }
-  // Offer the browser's own time zone on the registration form, if the list has it
-  // and the person has not chosen one yet.
+
+  // Offer the browser's own time zone on the registration form, if the list has it.
   var zone = document.querySelector("select#time_zone[data-suggest-browser-zone]");
   if (zone && window.Intl && Intl.DateTimeFormat) {
     var browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -16,4 +17,113 @@
       zone.value = browserZone;
     }
   }
+
+  // Live word counts under long answers (the server enforces the same limits).
+  function countWords(text) {
+    var trimmed = text.trim();
+    return trimmed ? trimmed.split(/\s+/).length : 0;
+  }
+  document.querySelectorAll("[data-word-count-for]").forEach(function (counter) {
+    var field = document.getElementById(counter.getAttribute("data-word-count-for"));
+    if (!field) {
+      return;
+    }
+    var limit = parseInt(field.getAttribute("data-word-limit"), 10);
+    var template = counter.getAttribute("data-template");
+    function update() {
+      var words = countWords(field.value);
+      counter.textContent = template.replace("{count}", String(words));
+      counter.classList.toggle("text-danger", words > limit);
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+
+  // Keep what is typed in this browser until the server has it: a lost connection, an
+  // expired session or a crash then costs nothing. Cleared once the page shows the same text.
+  var storage = null;
+  try {
+    storage = window.localStorage;
+  } catch (e) {
+    storage = null;
+  }
+  var PREFIX = "portal-draft:";
+  function textFields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text")) && el.name;
+    });
+  }
+  function valuesOf(form) {
+    var values = {};
+    textFields(form).forEach(function (el) { values[el.name] = el.value; });
+    return values;
+  }
+  function same(a, b) {
+    return Object.keys(a).every(function (k) { return (b[k] || "") === (a[k] || ""); });
+  }
+  document.querySelectorAll("form[data-keep-drafts]").forEach(function (form) {
+    if (!storage) {
+      return;
+    }
+    var key = PREFIX + form.getAttribute("data-keep-drafts");
+    var saved = null;
+    try {
+      saved = JSON.parse(storage.getItem(key) || "null");
+    } catch (e) {
+      saved = null;
+    }
+    if (saved && !same(saved, valuesOf(form))) {
+      var notice = document.createElement("div");
+      notice.className = "alert alert-info";
+      notice.setAttribute("role", "status");
+      var text = document.createElement("p");
+      text.textContent = form.getAttribute("data-restore-message");
+      var restore = document.createElement("button");
+      restore.type = "button";
+      restore.className = "btn btn-sm btn-primary me-2";
+      restore.textContent = form.getAttribute("data-restore-label");
+      var discard = document.createElement("button");
+      discard.type = "button";
+      discard.className = "btn btn-sm btn-outline-secondary";
+      discard.textContent = form.getAttribute("data-discard-label");
+      notice.append(text, restore, discard);
+      form.prepend(notice);
+      restore.addEventListener("click", function () {
+        textFields(form).forEach(function (el) {
+          if (Object.prototype.hasOwnProperty.call(saved, el.name)) {
+            el.value = saved[el.name];
+            el.dispatchEvent(new Event("input"));
+          }
+        });
+        notice.remove();
+      });
+      discard.addEventListener("click", function () {
+        storage.removeItem(key);
+        notice.remove();
+      });
+    } else if (saved) {
+      storage.removeItem(key);
+    }
+    form.addEventListener("input", function () {
+      try {
+        storage.setItem(key, JSON.stringify(valuesOf(form)));
+      } catch (e) {
+        // Storage full or refused: the server copy still works.
+      }
+    });
+  });
+
+  // Signing out forgets the drafts kept in this browser.
+  document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      if (!storage) {
+        return;
+      }
+      Object.keys(storage).forEach(function (k) {
+        if (k.indexOf(PREFIX) === 0) {
+          storage.removeItem(k);
+        }
+      });
+    });
+  });
 })();

@@ -1,0 +1,113 @@
+"""Demo applications in several states, for a newcomer to click through."""
+
+import io
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.accounts.models import Role
+from portal.accounts.services import Profile, create_user, find_user_by_email
+from portal.applications import services
+from portal.applications.models import Application, DocumentKind
+from portal.applications.sections import FORM_SECTIONS
+from portal.calls.models import Call
+from portal.database import utcnow
+from portal.extensions import db
+
+# A minimal, valid one-page PDF, good enough to stand for a CV in the demo.
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+# name, native name, administration, language, years, what happens to the application
+EXTRA_APPLICANTS = [
+    ("Giorgi Kapanadze", "გიორგი კაპანაძე", "GE", "en", 9, "submitted"),
+    ("Ayşe Demir", None, "TR", "en", 14, "submitted"),
+    ("Nurlan Abenov", "Нурлан Абенов", "KZ", "ru", 7, "submitted"),
+    ("Marija Jovanović", "Марија Јовановић", "RS", "en", 11, "submitted"),
+    ("Aibek Toktogulov", "Айбек Токтогулов", "KG", "ru", 5, "submitted"),
+    ("Olena Shevchenko", "Олена Шевченко", "UA", "en", 16, "withdrawn"),
+    ("Arman Grigoryan", "Арман Григорян", "AM", "ru", 2, "screened_out"),
+    ("Rustam Nazarov", "Рустам Назаров", "TJ", "ru", 8, "draft"),
+]
+
+
+def _answers(name, native, code, years, language):
+    russian = language == "ru"
+    return {
+        "personal": {"full_name": name, "native_name": native or "", "date_of_birth": "1986-05-17",
+                     "phone": "+994 12 000 00 00"},
+        "professional": {
+            "administration_code": code,
+            "department": "Управление рисками" if russian else "Risk management",
+            "position": "Главный инспектор" if russian else "Senior inspector",
+            "years_in_service": years,
+            "expertise": ("Анализ рисков, постконтрольный аудит, таможенная стоимость" if russian
+                          else "Risk analysis, post-clearance audit, customs valuation")},
+        "languages": {"english_level": "B2", "russian_level": "C1" if not russian else "native",
+                      "other_languages": ""},
+        "motivation": {
+            "motivation": ("Я хочу изучить опыт региона в области управления рисками и "
+                           "применить его в своей администрации." if russian else
+                           "I want to learn from the region's experience in risk management "
+                           "and bring it back to my administration."),
+            "project_title": ("Общие профили рисков для транзита" if russian
+                              else "Shared risk profiles for transit"),
+            "project_description": ("Проект по обмену профилями рисков между администрациями."
+                                    if russian else
+                                    "A project on exchanging risk profiles between "
+                                    "administrations.")},
+        "nomination": {"nominator_name": "Director General", "nominator_title": "Head of service",
+                       "nominator_email": "nominations@customs.example"},
+    }
+
+
+def _fill(application, answers, applicant, *, documents=True):
+    now = utcnow()
+    for section in FORM_SECTIONS:
+        stored = application.section(section.key)
+        services.save_section(application, section.key, answers=answers[section.key],
+                              expected_version=stored.version if stored else 0, now=now)
+    if documents:
+        for kind in (DocumentKind.cv, DocumentKind.nomination_letter):
+            services.add_document(application, kind=kind, stream=io.BytesIO(DEMO_PDF),
+                                  filename=f"{kind.value.replace('_', '-')}.pdf",
+                                  actor=applicant, now=now)
+
+
+def seed_demo_applications(call: Call, password: str) -> int:
+    """Applications of demo applicants to an open call, unless there are some already."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                         .where(Application.call_id == call.id)):
+        return 0
+    coordinator = find_user_by_email("coordinator@demo.rocb.test")
+    created = 0
+    for index, (name, native, code, language, years, outcome) in enumerate(EXTRA_APPLICANTS):
+        email = f"applicant{index + 1}@demo.rocb.test"
+        applicant = find_user_by_email(email) or create_user(
+            email=email, password=password, roles=(Role.applicant,), verified=True,
+            profile=Profile(full_name=name, native_name=native, administration_code=code,
+                            position="Inspector", preferred_language=language,
+                            time_zone=current_app.config["OFFICE_TIMEZONE"]))
+        application = services.start_application(call, applicant=applicant, language=language,
+                                                 now=utcnow())
+        _fill(application, _answers(name, native, code, years, language), applicant,
+              documents=outcome != "draft")
+        if outcome != "draft":
+            services.submit_application(application, actor=applicant, now=utcnow())
+        if outcome == "withdrawn":
+            services.withdraw_application(application, actor=applicant, now=utcnow())
+        if outcome == "screened_out" and coordinator is not None:
+            services.screen_out(application, actor=coordinator, now=utcnow(),
+                                reason="Less than three years in customs service.")
+        created += 1
+    english = find_user_by_email("applicant.en@demo.rocb.test")
+    if english is not None:  # Elena has a draft half done, to resume
+        application = services.start_application(call, applicant=english, language="en",
+                                                 now=utcnow())
+        services.save_section(application, "languages", answers={
+            "english_level": "C1", "russian_level": "A2", "other_languages": "Romanian (native)"},
+            expected_version=0, now=utcnow())
+        created += 1
+    return created
