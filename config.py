@@ -7,7 +7,7 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 # The value development and tests use; production refuses to start with it.
-DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"
+DEVELOPMENT_SECRET = "development-only-secret-do-not-deploy"  # noqa: S105 (refused in production)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:

@@ -6,7 +6,7 @@ from portal.accounts.models import Role
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.administrations.services import load_administrations
 
-DEMO_PASSWORD = "demo-password-2027"
+DEMO_PASSWORD = "demo-password-2027"  # noqa: S105 (demo accounts only)
 
 DEMO_USERS = [
     # e-mail, name, native name, administration, position, language, time zone, roles

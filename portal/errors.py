@@ -8,14 +8,23 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from portal.extensions import db
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    400: (_l("Bad request"),
+          _l("The request could not be understood. Please go back and try again.")),
     401: (_l("Please sign in"), _l("You need to sign in to see this page.")),
     403: (_l("Access denied"), _l("You do not have permission to see this page.")),
-    404: (_l("Page not found"), _l("There is no page at this address. It may have been moved, or the link may be mistyped.")),
+    404: (_l("Page not found"),
+          _l("There is no page at this address. It may have been moved, or the link may be "
+             "mistyped.")),
     405: (_l("This action is not possible here"), _l("This page cannot be used in this way.")),
-    413: (_l("Too large"), _l("What you sent is larger than the portal accepts. Nothing was saved from this request: please go back and send a smaller file.")),
-    429: (_l("Too many attempts"), _l("There were too many attempts in a short time. Please wait a few minutes and try again.")),
-    500: (_l("Something went wrong"), _l("The portal could not complete your request. The error has been recorded; please try again in a few minutes.")),
+    413: (_l("Too large"),
+          _l("What you sent is larger than the portal accepts. Nothing was saved from this "
+             "request: please go back and send a smaller file.")),
+    429: (_l("Too many attempts"),
+          _l("There were too many attempts in a short time. Please wait a few minutes and try "
+             "again.")),
+    500: (_l("Something went wrong"),
+          _l("The portal could not complete your request. The error has been recorded; please "
+             "try again in a few minutes.")),
 }
 CSRF_MESSAGE = (_l("Form expired"), _l(
     "This form had expired or was sent from another site, so nothing was saved. "

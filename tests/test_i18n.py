@@ -1,11 +1,11 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from flask_babel import force_locale, ngettext
 
 from portal.i18n import format_moment
 
-MOMENT = datetime(2027, 3, 15, 14, 0, tzinfo=timezone.utc)
+MOMENT = datetime(2027, 3, 15, 14, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("locale,zone,expected", [

@@ -123,12 +123,17 @@ def login():
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
 
-def _start_session(user: User) -> None:
-    """A fresh session for the signed-in user: nothing from before survives but the language."""
+def _keep_only_language() -> None:
+    """Empty the session (no state carries across a sign-in or sign-out) but the language."""
     language = session.get(SESSION_LANGUAGE_KEY)
     session.clear()
     if language:
         session[SESSION_LANGUAGE_KEY] = language
+
+
+def _start_session(user: User) -> None:
+    """A fresh session for the signed-in user: nothing from before survives but the language."""
+    _keep_only_language()
     login_user(user)
     session.permanent = True
 
@@ -142,7 +147,7 @@ def logout():
         return redirect(url_for("main.index"))
     if current_user.is_authenticated:
         logout_user()
-        session.clear()
+        _keep_only_language()
         flash(_("You have signed out."), "info")
     return redirect(url_for("main.index"))
 

@@ -9,7 +9,6 @@ import threading
 
 from flask import Flask, g
 
-
 BATCH = 100
 
 

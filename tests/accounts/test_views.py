@@ -176,7 +176,7 @@ def test_logout_needs_post_with_csrf(client, forms, login_as, create_user):
 def test_password_reset_through_the_pages(client, forms, create_user, outbox, db):
     user = create_user()
     response = forms.post("/password/forgot", {"email": user.email})
-    assert "If %s belongs to an account" % user.email in response.get_data(as_text=True)
+    assert f"If {user.email} belongs to an account" in response.get_data(as_text=True)
     path = link_in(outbox()[0].body_text)
     response = forms.post(path, {"password": "a new long passphrase",
                                  "confirm": "a new long passphrase"})

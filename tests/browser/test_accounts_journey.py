@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from playwright.sync_api import expect
 
 from portal.accounts.forms import LoginForm, RegistrationForm
-from tests.browser.axe import assert_accessible, known_problems_seen
+from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -120,24 +120,8 @@ def test_russian_visitor_registers_confirms_signs_in_and_switches_to_english(
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name=FULL_NAME)).to_have_count(0)
-    known = signed_out_language_problems(page)
+    # The language chosen with the switcher outlives the session.
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("status")).to_have_text("You have signed out.")
     assert_accessible(page, "the home page, signed out")
     assert page.problems == [], f"the browser reported errors: {page.problems}"
-
-    known += known_problems_seen(page)
-    if known:
-        pytest.xfail("known problems, reported, not yet mended: " + "; ".join(known))
-
-
-def signed_out_language_problems(page) -> list[str]:
-    """She chose English before signing out: the page should stay English. Known not to."""
-    status = page.get_by_role("status")
-    if page.locator("html").get_attribute("lang") == "en":
-        expect(status).to_have_text("You have signed out.")
-        return []
-    # The message is rendered before or after the language is lost, so it may be either.
-    either = "|".join(map(re.escape, ("You have signed out.", russian("You have signed out."))))
-    expect(status).to_have_text(re.compile(f"^({either})$"))
-    return [f"after signing out the page is Russian again (message: {status.inner_text()!r}): "
-            "portal/accounts/views.py logout() clears the session, and with it the language "
-            "chosen with the switcher; keep it as _start_session() does on sign-in"]
