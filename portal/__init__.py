@@ -64,10 +64,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.calls import bp as calls_bp
     from portal.main import bp as main_bp
     from portal.notifications import bp as notifications_bp
+    from portal.reviews import bp as reviews_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(administrations_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(reviews_bp)
     app.register_blueprint(notifications_bp)

@@ -72,6 +72,16 @@ def can_manage_applications(user) -> bool:
     return _has(user, Role.coordinator)
 
 
+def can_manage_reviews(user) -> bool:
+    return _has(user, Role.coordinator)
+
+
+def is_assigned_reviewer(user, assignment) -> bool:
+    """The reviewer holding this assignment, while it is active."""
+    return (_has(user, Role.reviewer) and assignment.reviewer_id == user.id
+            and assignment.state == "active")
+
+
 def require(predicate):
     """View decorator: 401 (to the login page) for visitors, 403 for the signed-in."""
 

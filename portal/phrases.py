@@ -20,3 +20,6 @@ POSITION = _l("Position")
 PREFERRED_LANGUAGE = _l("Preferred language")
 TIME_ZONE = _l("Time zone")
 SAVE_CHANGES = _l("Save changes")
+
+# Languages named in the viewer's language (the switcher names each in itself instead).
+LANGUAGE_NAMES = {"en": _l("English"), "ru": _l("Russian")}

@@ -4,6 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from portal.accounts.tokens import account_fingerprint, make_token
+from portal.database import utcnow
+from portal.reviews.services import assign_reviewer, invitation_token
 from tests.test_permissions import ROUTES
 
 # Plausible form data per route, so that only the missing token can stop the change.
@@ -32,6 +34,18 @@ FORM_DATA = {
     "applications.submit": {"declaration": "y"},
     "applications.withdraw": {},
     "applications.screen_out": {"reason": "Not eligible"},
+    "reviews.accept_invitation": {"password": "another long password",
+                                  "confirm": "another long password"},
+    "reviews.edit_profile": {"reads_en": "y", "reads_ru": "y", "expertise": "risk",
+                             "max_reviews_per_call": "7"},
+    "reviews.review": {"version": "0", "comments": "x", "save": "1"},
+    "reviews.declare_conflict": {"reason": "x"},
+    "reviews.list_reviewers": {"email": "new.reviewer@example.org", "language": "en"},
+    "reviews.assign_automatically": {},
+    "reviews.assign_in_bulk": {"reviewer_id": "1", "application_ids": ["1"]},
+    "reviews.assign_by_hand": {"reviewer_id": "1"},
+    "reviews.release_assignment": {},
+    "reviews.send_reminders": {},
     "administrations.edit_administration": {"name_en": "Changed", "is_active": ""},
     "calls.create_call": {"title_en": "New call", "time_zone": "Asia/Baku", "places": "2",
                           "reviewers_per_application": "3"},
@@ -65,22 +79,30 @@ def test_every_post_route_has_form_data(app):
 @pytest.mark.parametrize("token", [None, "forged"])
 @pytest.mark.parametrize("endpoint", sorted(FORM_DATA))
 def test_post_without_valid_token_changes_nothing(app, client, login_as, create_user, db,
-                                                  create_application, create_call,
+                                                  create_application,
                                                   endpoint, token):
-    admin = create_user(email="admin@example.org", roles=("admin", "coordinator"))
+    admin = create_user(email="admin@example.org", roles=("admin", "coordinator", "reviewer"))
     draft = create_application(applicant=admin, complete=True)
     submitted = create_application(applicant=admin, submit=True)
+    theirs = create_application(submit=True, applicant=create_user(administration="GE"))
+    assignment = assign_reviewer(theirs, admin, actor=None, now=utcnow())
+    db.session.commit()
     if endpoint not in ("accounts.login", "accounts.register", "accounts.request_password_reset",
-                        "accounts.reset_password"):
+                        "accounts.reset_password", "reviews.accept_invitation"):
         login_as(admin)
     application = submitted if endpoint in ("applications.withdraw",
                                             "applications.screen_out") else draft
+    if endpoint.startswith("reviews."):
+        application = theirs
     url = ROUTES[endpoint][1].format(user_id=admin.id, application_id=application.id,
-                                     call_id=create_call().id,
-                                     document_id=application.documents[0].id)
+                                     call_id=application.call_id,
+                                     document_id=application.documents[0].id,
+                                     assignment_id=assignment.id)
     if endpoint == "accounts.reset_password":
         url = "/password/reset/" + make_token("reset-password", {
             "uid": admin.id, "fp": account_fingerprint(admin)})
+    if endpoint == "reviews.accept_invitation":
+        url = "/reviews/invitation/" + invitation_token(admin)
     data = dict(FORM_DATA[endpoint])
     if token:
         data["csrf_token"] = token

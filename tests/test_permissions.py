@@ -41,6 +41,10 @@ class _CallPage(str):
                                    "criterion_id": call.criteria[0].id})
 
 
+REVIEWER_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 200, "coordinator": 403,
+                 "admin": 403}
+COORDINATOR_POSTS = {**COORDINATOR_ONLY, "coordinator": 302}
+
 # endpoint: (method, url, expected status per role)
 ROUTES = {
     "main.index": ("GET", "/", PUBLIC),
@@ -83,6 +87,27 @@ ROUTES = {
                                         COORDINATOR_ONLY),
     "applications.screen_out": ("GET", "/manage/applications/{application_id}/screen-out",
                                 COORDINATOR_ONLY),
+    "reviews.accept_invitation": ("GET", "/reviews/invitation/not-a-token",
+                                  dict.fromkeys(ROLES, 400)),
+    "reviews.dashboard": ("GET", "/reviews/", REVIEWER_ONLY),
+    "reviews.edit_profile": ("GET", "/reviews/profile", REVIEWER_ONLY),
+    # Someone else's assignment: it does not exist for other reviewers either.
+    "reviews.review": ("GET", "/reviews/{assignment_id}", NOT_OWNER),
+    "reviews.declare_conflict": ("GET", "/reviews/{assignment_id}/conflict", NOT_OWNER),
+    "reviews.download_document": (
+        "GET", "/reviews/{assignment_id}/documents/{document_id}", NOT_OWNER),
+    "reviews.list_reviewers": ("GET", "/manage/reviewers", COORDINATOR_ONLY),
+    "reviews.manage_assignments": ("GET", "/manage/calls/{call_id}/assignments",
+                                   COORDINATOR_ONLY),
+    "reviews.assign_automatically": ("POST", "/manage/calls/{call_id}/assignments/automatic",
+                                     COORDINATOR_POSTS),
+    "reviews.assign_in_bulk": ("POST", "/manage/calls/{call_id}/assignments/bulk",
+                               COORDINATOR_POSTS),
+    "reviews.assign_by_hand": ("GET", "/manage/applications/{application_id}/assignments",
+                               COORDINATOR_ONLY),
+    "reviews.release_assignment": ("POST", "/manage/assignments/{assignment_id}/release",
+                                   COORDINATOR_POSTS),
+    "reviews.send_reminders": ("POST", "/manage/calls/{call_id}/reminders", COORDINATOR_POSTS),
     "calls.list_calls": ("GET", "/manage/calls", COORDINATOR_ONLY),
     "calls.create_call": ("GET", "/manage/calls/new", COORDINATOR_ONLY),
     "calls.manage_call": ("GET", "/manage/calls/{call_id}", COORDINATOR_ONLY),
@@ -115,7 +140,7 @@ def test_route_access(client, forms, login_as, create_user, create_application, 
     some_user = create_user(email="someone@example.org")
     if role != "anonymous":
         login_as(create_user(roles=(role,)))
-    url = url.format(**_ids(url, some_user, create_application))
+    url = url.format(**_ids(url, some_user, create_application, create_user))
     if method == "GET":
         response = client.get(url)
     else:
@@ -125,14 +150,29 @@ def test_route_access(client, forms, login_as, create_user, create_application, 
         assert response.headers["Location"].startswith(("/login", "/", "/register"))
 
 
-def _ids(url, some_user, create_application):
+def _ids(url, some_user, create_application, create_user):
     """Ids for the URL's placeholders: objects that belong to someone else."""
     ids = {"user_id": some_user.id}
-    if "{application_id}" in url or "{call_id}" in url:
+    if "{application_id}" in url or "{call_id}" in url or "{assignment_id}" in url:
         application = create_application(applicant=some_user, submit=True)
         ids.update(application_id=application.id, call_id=application.call_id,
                    document_id=application.documents[0].id)
+    if "{assignment_id}" in url:
+        ids["assignment_id"] = _someone_elses_assignment(application, create_user).id
     return ids
+
+
+def _someone_elses_assignment(application, create_user):
+    from portal.database import utcnow
+    from portal.extensions import db
+    from portal.reviews.services import assign_reviewer, update_reviewer_profile
+
+    reviewer = create_user(roles=("reviewer",), administration="PL")
+    update_reviewer_profile(reviewer, reads_en=True, reads_ru=True, expertise="",
+                            max_reviews_per_call=5)
+    assignment = assign_reviewer(application, reviewer, actor=None, now=utcnow())
+    db.session.commit()
+    return assignment
 
 
 class _Visitor:
@@ -159,6 +199,7 @@ PREDICATES = {
     "can_manage_calls": {"coordinator"},
     "can_review": {"reviewer"},
     "can_manage_applications": {"coordinator"},
+    "can_manage_reviews": {"coordinator"},
     "can_apply": {"applicant", "reviewer", "coordinator", "admin"},
     "is_signed_in": {"applicant", "reviewer", "coordinator", "admin"},
 }
@@ -173,6 +214,6 @@ def test_predicate_matrix(name, role):
 
 def test_every_predicate_is_in_the_matrix():
     # These take an object as well as the user; tests/applications check them per object.
-    per_object = {"can_change_roles", "can_view_application", "is_owner"}
+    per_object = {"can_change_roles", "can_view_application", "is_owner", "is_assigned_reviewer"}
     names = set(permissions.TEMPLATE_PREDICATES) - per_object
     assert names == set(PREDICATES)

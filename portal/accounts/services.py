@@ -177,6 +177,15 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
+def reset_password_for(user: User, new_password: str) -> None:
+    """Set the password of a user who proved they own the address (an invitation link)."""
+    _set_password(user, new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    record_event("password.set_from_invitation", actor=user, obj=user)
+    db.session.flush()
+
+
 def change_password(user: User, *, current_password: str, new_password: str) -> None:
     """Raises WrongPassword. Ends the user's other sessions."""
     if not check_password(user.password_hash, current_password):

@@ -17,6 +17,7 @@ from portal.accounts.forms import (
     UserAdminForm,
 )
 from portal.accounts.models import Role, User
+from portal.database import utcnow
 from portal.extensions import db, limiter
 from portal.forms import form_view
 from portal.i18n import SESSION_LANGUAGE_KEY, select_locale
@@ -189,7 +190,12 @@ def reset_password(token: str):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
+        moved = form.administration_code.data != current_user.administration_code
         services.update_profile(current_user, _profile_from(form))
+        if moved:  # a new administration may conflict with reviews under way
+            from portal.reviews.services import release_conflicting_assignments
+
+            release_conflicting_assignments(current_user, now=utcnow())
         db.session.commit()
         flash(_("Your details have been saved."), "success")
         return redirect(url_for("accounts.profile"))

@@ -66,6 +66,8 @@ class Call(Bilingual, db.Model):
     places: so.Mapped[int] = so.mapped_column(default=1)
     reviewers_per_application: so.Mapped[int] = so.mapped_column(default=3)
     blind_review: so.Mapped[bool] = so.mapped_column(default=False)
+    # Whether a reviewer who has submitted sees the other reviews of the same application.
+    show_other_reviews: so.Mapped[bool] = so.mapped_column(default=False)
     cap_per_administration: so.Mapped[int | None] = so.mapped_column()
 
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,15 @@
+"""Reviewing: reviewers, conflict-aware assignment, blind scoring, progress."""
+
+from flask import Blueprint
+
+bp = Blueprint("reviews", __name__, template_folder="templates")
+
+from portal.reviews import manage_views, views  # noqa: E402,F401
+
+
+@bp.app_template_global()
+def assignment_reasons(assignment) -> list[str]:
+    """Why a reviewer was chosen, in the viewer's language (for the coordinator's pages)."""
+    from portal.reviews.automatic import assignment_reasons as describe
+
+    return describe(assignment)

@@ -1,0 +1,59 @@
+"""Queries of reviewing used by several pages."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from portal.applications.models import Application
+from portal.extensions import db
+from portal.reviews.models import Assignment, AssignmentState
+
+
+def reviewer_assignments(reviewer) -> list[Assignment]:
+    """The reviewer's active assignments with their application, call and review: one query."""
+    return db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.reviewer_id == reviewer.id,
+               Assignment.state == AssignmentState.active)
+        .options(so.joinedload(Assignment.application).options(
+                     so.joinedload(Application.call), so.lazyload(Application.sections),
+                     so.lazyload(Application.documents)),
+                 so.joinedload(Assignment.review))
+        .order_by(Assignment.assigned_at)
+    ).unique().all()
+
+
+def call_progress(call_id: int):
+    """Rows (application, assigned, submitted) and (reviewer, assigned, submitted) for a call.
+
+    Four queries whatever the size of the call: counts are grouped in the database, then
+    the applications and reviewers are loaded in one query each.
+    """
+    from portal.accounts.models import User
+    from portal.applications.models import ApplicationState
+    from portal.reviews.models import Review
+
+    active = sa.and_(Assignment.state == AssignmentState.active,
+                     Assignment.application_id == Application.id)
+    counts = (sa.func.count(Assignment.id), sa.func.count(Review.submitted_at))
+    by_application = {row[0]: row[1:] for row in db.session.execute(
+        sa.select(Application.id, *counts)
+        .outerjoin(Assignment, active)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Application.call_id == call_id,
+               Application.state.in_([ApplicationState.submitted,
+                                      ApplicationState.under_review]))
+        .group_by(Application.id))}
+    applications = db.session.scalars(
+        sa.select(Application).where(Application.id.in_(by_application))
+        .options(so.lazyload(Application.sections), so.lazyload(Application.documents))
+        .order_by(Application.reference)).all()
+    by_reviewer = {row[0]: row[1:] for row in db.session.execute(
+        sa.select(Assignment.reviewer_id, *counts)
+        .join(Application, active)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Application.call_id == call_id)
+        .group_by(Assignment.reviewer_id))}
+    reviewers = db.session.scalars(
+        sa.select(User).where(User.id.in_(by_reviewer)).order_by(User.full_name)).all()
+    return ([(a, *by_application[a.id]) for a in applications],
+            [(r, *by_reviewer[r.id]) for r in reviewers])

@@ -1,0 +1,356 @@
+"""The rules of reviewing: inviting, assigning without conflicts, scoring, declaring conflicts."""
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.models import Role, User, UserRole
+from portal.accounts.services import Profile, create_user, find_user_by_email
+from portal.accounts.tokens import account_fingerprint, make_token, read_token
+from portal.applications.models import Application, ApplicationState
+from portal.audit.services import record_event
+from portal.calls.models import Call
+from portal.extensions import db
+from portal.notifications.services import queue_email
+from portal.reviews.models import (
+    Assignment,
+    AssignmentState,
+    Recommendation,
+    Review,
+    ReviewerProfile,
+    keywords,
+)
+from portal.urls import public_url
+
+INVITATION_MAX_AGE = 14 * 24 * 3600
+REVIEWABLE_STATES = (ApplicationState.submitted, ApplicationState.under_review)
+
+
+class ReviewError(Exception):
+    """A rule was broken; `message` (lazy, localized) says which."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(str(message))
+        self.message = message
+        self.problems = list(problems)
+
+
+class ConflictOfInterest(ReviewError):
+    def __init__(self):
+        super().__init__(_l("This reviewer has a conflict of interest with this application "
+                            "(same administration, or a declared conflict)."))
+
+
+class StaleReview(ReviewError):
+    def __init__(self):
+        super().__init__(_l("This review was changed in another window after you opened it, "
+                            "so your changes were not saved. Your entries are shown below."))
+
+
+# Inviting reviewers -------------------------------------------------------------------------
+
+def reviewer_profile(user: User) -> ReviewerProfile:
+    """The user's reviewer profile, created with defaults the first time."""
+    profile = db.session.get(ReviewerProfile, user.id)
+    if profile is None:
+        profile = ReviewerProfile(user_id=user.id, reads_en=True,
+                                  reads_ru=user.preferred_language == "ru")
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def invite_reviewer(*, email: str, full_name: str, language: str, actor, now: datetime) -> User:
+    """Give an existing account the reviewer role, or create one with a set-password link.
+
+    Either way the person is told by e-mail, in their language. Flushes.
+    """
+    user = find_user_by_email(email)
+    created = user is None
+    if created:
+        profile = Profile(full_name=full_name, native_name=None, administration_code=None,
+                          position="", preferred_language=language,
+                          time_zone=current_app.config["OFFICE_TIMEZONE"])
+        user = create_user(email=email, password=secrets.token_urlsafe(32), profile=profile,
+                           roles=(Role.reviewer,))
+    elif Role.reviewer not in user.roles:
+        user.role_rows.append(UserRole(role=Role.reviewer))
+    profile = reviewer_profile(user)
+    profile.invited_at = now
+    profile.invited_by_id = actor.id
+    db.session.flush()
+    link = (public_url("reviews.accept_invitation", token=invitation_token(user)) if created
+            else public_url("reviews.dashboard"))
+    queue_email(kind="reviewer_invitation", recipient=user.email,
+                language=user.preferred_language,
+                subject=_l("Invitation to review fellowship applications of ROCB Europe"),
+                user=user, inviter=actor, link=link, new_account=created,
+                valid_days=INVITATION_MAX_AGE // 86400)
+    record_event("reviewer.invited", actor=actor, obj=user, new_account=created)
+    return user
+
+
+def invitation_token(user: User) -> str:
+    return make_token("invitation", {"uid": user.id, "fp": account_fingerprint(user)})
+
+
+def user_for_invitation(token: str) -> User:
+    """Raises TokenExpired, or TokenInvalid once a password has been set with it."""
+    from portal.accounts.tokens import TokenInvalid
+
+    payload = read_token("invitation", token, INVITATION_MAX_AGE)
+    uid = payload.get("uid")
+    user = db.session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or payload.get("fp") != account_fingerprint(user):
+        raise TokenInvalid()
+    return user
+
+
+def update_reviewer_profile(user: User, *, reads_en: bool, reads_ru: bool, expertise: str,
+                            max_reviews_per_call: int) -> None:
+    profile = reviewer_profile(user)
+    profile.reads_en, profile.reads_ru = reads_en, reads_ru
+    profile.expertise = expertise.strip()
+    profile.max_reviews_per_call = max_reviews_per_call
+    record_event("reviewer.profile_updated", actor=user, obj=user)
+    db.session.flush()
+
+
+# Conflicts ----------------------------------------------------------------------------------
+
+def applicant_administrations(application: Application) -> frozenset[str]:
+    """Every administration the applicant belongs to: the application's and the profile's."""
+    codes = {application.administration_code, application.applicant.administration_code}
+    return frozenset(code for code in codes if code)
+
+
+def has_conflict(reviewer: User, application: Application) -> bool:
+    """Same administration as the applicant, or a conflict the reviewer declared."""
+    if reviewer.id == application.applicant_id:
+        return True
+    if reviewer.administration_code and \
+            reviewer.administration_code in applicant_administrations(application):
+        return True
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Assignment).where(
+        Assignment.application_id == application.id, Assignment.reviewer_id == reviewer.id,
+        Assignment.state == AssignmentState.conflict)) > 0
+
+
+# Assigning ----------------------------------------------------------------------------------
+
+def assign_reviewer(application: Application, reviewer: User, *, actor, now: datetime,
+                    automatic: bool = False, reasons: list | None = None) -> Assignment:
+    """Assign one reviewer; every path (by hand, in bulk, automatic) comes through here.
+
+    Raises ReviewError (not a reviewer, application not reviewable, already assigned) or
+    ConflictOfInterest. Flushes.
+    """
+    if Role.reviewer not in reviewer.roles or not reviewer.is_active:
+        raise ReviewError(_l("This person is not an active reviewer."))
+    if application.state not in REVIEWABLE_STATES:
+        raise ReviewError(_l("Only submitted applications can be assigned for review."))
+    if has_conflict(reviewer, application):
+        raise ConflictOfInterest()
+    assignment = db.session.scalar(sa.select(Assignment).where(
+        Assignment.application_id == application.id, Assignment.reviewer_id == reviewer.id))
+    if assignment is not None and assignment.state == AssignmentState.active:
+        raise ReviewError(_l("This reviewer is already assigned to this application."))
+    if assignment is None:
+        assignment = Assignment(application=application, reviewer=reviewer)
+        db.session.add(assignment)
+    assignment.state = AssignmentState.active
+    assignment.automatic = automatic
+    assignment.reasons = reasons or []
+    assignment.assigned_at = now
+    assignment.assigned_by_id = actor.id if actor else None
+    assignment.ended_at = None
+    application.state = ApplicationState.under_review
+    db.session.flush()
+    record_event("assignment.created", actor=actor, obj=application, reviewer=reviewer.id,
+                 automatic=automatic)
+    return assignment
+
+
+def release_assignment(assignment: Assignment, *, actor, now: datetime) -> None:
+    """The coordinator takes an assignment back; a draft review is kept but no longer counts."""
+    if assignment.state != AssignmentState.active:
+        raise ReviewError(_l("This assignment is no longer active."))
+    assignment.state = AssignmentState.released
+    assignment.ended_at = now
+    record_event("assignment.released", actor=actor, obj=assignment.application,
+                 reviewer=assignment.reviewer_id)
+    db.session.flush()
+
+
+def declare_conflict(assignment: Assignment, *, reviewer, reason: str, now: datetime) -> None:
+    """The reviewer steps back: the assignment is released and the coordinators are told."""
+    if assignment.state != AssignmentState.active:
+        raise ReviewError(_l("This assignment is no longer active."))
+    assignment.state = AssignmentState.conflict
+    assignment.ended_at = now
+    assignment.conflict_reason = reason.strip()
+    record_event("assignment.conflict_declared", actor=reviewer, obj=assignment.application,
+                 reviewer=reviewer.id)
+    db.session.flush()
+    application = assignment.application
+    for coordinator in coordinators():
+        queue_email(kind="conflict_declared", recipient=coordinator.email,
+                    language=coordinator.preferred_language,
+                    subject=_l("Conflict of interest declared on %(reference)s",
+                               reference=application.reference),
+                    user=coordinator, reviewer=reviewer, application=application,
+                    reason=assignment.conflict_reason,
+                    link=public_url("reviews.manage_assignments", call_id=application.call_id))
+
+
+def release_conflicting_assignments(user: User, *, now: datetime) -> int:
+    """After an administration changed: end every active assignment that is now a conflict.
+
+    Checks the user both as a reviewer and as an applicant. Returns how many ended.
+    """
+    candidates = db.session.scalars(
+        sa.select(Assignment).join(Application)
+        .where(Assignment.state == AssignmentState.active,
+               sa.or_(Assignment.reviewer_id == user.id, Application.applicant_id == user.id))
+        .options(so.joinedload(Assignment.application).joinedload(Application.applicant),
+                 so.joinedload(Assignment.reviewer))
+    ).all()
+    ended = 0
+    for assignment in candidates:
+        reviewer, application = assignment.reviewer, assignment.application
+        if reviewer.administration_code and \
+                reviewer.administration_code in applicant_administrations(application):
+            assignment.state = AssignmentState.released
+            assignment.ended_at = now
+            record_event("assignment.released_for_conflict", obj=application,
+                         reviewer=reviewer.id)
+            ended += 1
+    db.session.flush()
+    return ended
+
+
+def coordinators() -> list[User]:
+    return db.session.scalars(
+        sa.select(User).join(UserRole).where(UserRole.role == Role.coordinator,
+                                             User.is_active_account)).all()
+
+
+def active_assignments(call: Call) -> list[Assignment]:
+    return db.session.scalars(
+        sa.select(Assignment).join(Application)
+        .where(Application.call_id == call.id, Assignment.state == AssignmentState.active)
+    ).all()
+
+
+# Reviewing ----------------------------------------------------------------------------------
+
+def review_for(assignment: Assignment) -> Review:
+    if assignment.review is None:
+        assignment.review = Review(scores={}, version=0)
+        db.session.flush()
+    return assignment.review
+
+
+def save_review(assignment: Assignment, *, scores: dict, comments: str,
+                recommendation: str | None, confidence: int | None, expected_version: int,
+                submit: bool, now: datetime) -> Review:
+    """Save a draft, or submit. Raises ReviewError listing what is wrong or missing.
+
+    Reviews can be edited (and resubmitted) until the call's review deadline. Flushes.
+    """
+    application = assignment.application
+    call = application.call
+    if assignment.state != AssignmentState.active:
+        raise ReviewError(_l("This assignment is no longer active."))
+    if application.state not in REVIEWABLE_STATES:
+        raise ReviewError(_l("This application is no longer in review (it was withdrawn or "
+                             "found ineligible), so reviews of it are closed."))
+    if call.review_deadline is not None and now >= call.review_deadline:
+        raise ReviewError(_l("The review deadline has passed; reviews can no longer be "
+                             "changed."))
+    criteria = {str(c.id): c for c in call.criteria}
+    problems = []
+    clean_scores = {}
+    for key, value in scores.items():
+        criterion = criteria.get(str(key))
+        if criterion is None or value in (None, ""):
+            continue
+        if not isinstance(value, int) or not criterion.scale_min <= value <= criterion.scale_max:
+            problems.append(_l("%(criterion)s: the score must be from %(low)d to %(high)d.",
+                               criterion=criterion.text("name"), low=criterion.scale_min,
+                               high=criterion.scale_max))
+            continue
+        clean_scores[str(key)] = value
+    if confidence is not None and not 1 <= confidence <= 5:
+        problems.append(_l("Confidence must be from 1 to 5."))
+    if recommendation not in (None, "") and recommendation not in Recommendation.__members__:
+        problems.append(_l("Choose a recommendation from the list."))
+    if submit:
+        for key, criterion in criteria.items():
+            if key not in clean_scores:
+                problems.append(_l("%(criterion)s: a score is needed.",
+                                   criterion=criterion.text("name")))
+        if not recommendation:
+            problems.append(_l("An overall recommendation is needed."))
+        if confidence is None:
+            problems.append(_l("Your confidence is needed."))
+    if problems:
+        raise ReviewError(_l("The review was not saved."), problems)
+    review = review_for(assignment)
+    updated = db.session.execute(
+        sa.update(Review).where(Review.id == review.id, Review.version == expected_version)
+        .values(scores=clean_scores, comments=comments.strip(),
+                recommendation=Recommendation(recommendation) if recommendation else None,
+                confidence=confidence, updated_at=now, version=expected_version + 1,
+                submitted_at=now if submit else Review.submitted_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(review)
+    if updated != 1:
+        raise StaleReview()
+    if submit:
+        record_event("review.submitted", actor=assignment.reviewer, obj=application,
+                     review=review.id)
+    return review
+
+
+def other_reviews_visible(assignment: Assignment) -> list[Review]:
+    """Other submitted reviews of the application, once the reviewer has submitted their own
+    and only if the call shows them."""
+    own = assignment.review
+    if not assignment.application.call.show_other_reviews or own is None \
+            or not own.is_submitted:
+        return []
+    return db.session.scalars(
+        sa.select(Review).join(Assignment)
+        .where(Assignment.application_id == assignment.application_id,
+               Assignment.id != assignment.id, Assignment.state == AssignmentState.active,
+               Review.submitted_at.is_not(None))
+    ).all()
+
+
+def send_reminders(call: Call, *, actor) -> int:
+    """E-mail each reviewer with reviews of this call still to submit. Returns how many."""
+    due: dict[int, list[Assignment]] = {}
+    for assignment in active_assignments(call):
+        if assignment.review is None or not assignment.review.is_submitted:
+            due.setdefault(assignment.reviewer_id, []).append(assignment)
+    for assignments in due.values():
+        reviewer = assignments[0].reviewer
+        queue_email(kind="review_reminder", recipient=reviewer.email,
+                    language=reviewer.preferred_language,
+                    subject=_l("Reminder: reviews due for %(call)s",
+                               call=call.text("title", reviewer.preferred_language)),
+                    user=reviewer, call=call, count=len(assignments),
+                    link=public_url("reviews.dashboard"))
+    record_event("reviews.reminders_sent", actor=actor, obj=call, reviewers=len(due))
+    db.session.flush()
+    return len(due)
+
+
+def expertise_of(application: Application) -> frozenset[str]:
+    return keywords(application.answers("professional").get("expertise"))

@@ -1,0 +1,161 @@
+"""The reviewer's pages: invitations, profile, dashboard, an application and its review."""
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from portal.accounts.forms import PasswordResetForm
+from portal.accounts.services import TokenExpired, TokenInvalid
+from portal.extensions import db
+from portal.forms import form_view
+from portal.permissions import can_review, is_assigned_reviewer, require
+from portal.reviews import bp, services
+from portal.reviews.blind import reviewer_answers, reviewer_documents
+from portal.reviews.forms import ConflictForm, ReviewerProfileForm, review_form_class
+from portal.reviews.models import Assignment
+from portal.reviews.queries import reviewer_assignments
+from portal.storage import storage
+
+
+def _own_assignment(assignment_id: int) -> Assignment:
+    """The signed-in reviewer's active assignment, or 404: others' do not exist for them."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or not is_assigned_reviewer(current_user, assignment):
+        abort(404)
+    return assignment
+
+
+@bp.route("/reviews/invitation/<token>", methods=["GET", "POST"])
+@form_view
+def accept_invitation(token: str):
+    try:
+        user = services.user_for_invitation(token)
+    except (TokenExpired, TokenInvalid) as exc:
+        return render_template("accounts/token_problem.html", purpose="reset",
+                               expired=isinstance(exc, TokenExpired)), 400
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        from portal.accounts.services import reset_password_for
+
+        reset_password_for(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Your password is set. Sign in to start reviewing."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("reviews/accept_invitation.html", form=form, user=user)
+
+
+@bp.route("/reviews/")
+@require(can_review)
+def dashboard():
+    return render_template("reviews/dashboard.html",
+                           rows=reviewer_assignments(current_user))
+
+
+@bp.route("/reviews/profile", methods=["GET", "POST"])
+@form_view
+@require(can_review)
+def edit_profile():
+    profile = current_user.reviewer_profile  # None until first saved
+    form = ReviewerProfileForm(obj=profile, data=None if profile else {
+        "reads_en": True, "reads_ru": current_user.preferred_language == "ru",
+        "max_reviews_per_call": 20})
+    if form.validate_on_submit():
+        services.update_reviewer_profile(
+            current_user, reads_en=form.reads_en.data, reads_ru=form.reads_ru.data,
+            expertise=form.expertise.data or "",
+            max_reviews_per_call=form.max_reviews_per_call.data)
+        db.session.commit()
+        flash(_("Your reviewer profile has been saved."), "success")
+        return redirect(url_for("reviews.dashboard"))
+    return render_template("reviews/profile.html", form=form)
+
+
+@bp.route("/reviews/<int:assignment_id>", methods=["GET", "POST"])
+@form_view
+@login_required
+def review(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    application = assignment.application
+    existing = assignment.review
+    form_class = review_form_class(application.call)
+    form = form_class(data=_form_data(existing))
+    problems = []
+    if form.validate_on_submit():
+        submit = bool(form.submit.data)
+        try:
+            services.save_review(
+                assignment, scores=_scores(form, application.call), comments=form.comments.data or "",
+                recommendation=form.recommendation.data or None,
+                confidence=form.confidence.data or None,
+                expected_version=_int(form.version.data), submit=submit, now=_now())
+        except services.ReviewError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
+            problems = [str(p) for p in exc.problems]
+        else:
+            db.session.commit()
+            flash(_("Your review has been submitted.") if submit
+                  else _("Your draft has been saved."), "success")
+            return redirect(url_for("reviews.review", assignment_id=assignment.id))
+    return render_template(
+        "reviews/review.html", assignment=assignment, application=application, form=form,
+        problems=problems, answers=reviewer_answers(application),
+        documents=reviewer_documents(application),
+        other_reviews=services.other_reviews_visible(assignment))
+
+
+def _form_data(review) -> dict:
+    if review is None:
+        return {"version": 0}
+    data = {f"score_{key}": value for key, value in review.scores.items()}
+    data.update(version=review.version, comments=review.comments,
+                recommendation=review.recommendation.value if review.recommendation else None,
+                confidence=review.confidence)
+    return data
+
+
+def _scores(form, call) -> dict:
+    return {str(c.id): form[f"score_{c.id}"].data for c in call.criteria}
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _now():
+    from portal.database import utcnow
+
+    return utcnow()
+
+
+@bp.route("/reviews/<int:assignment_id>/documents/<int:document_id>")
+@login_required
+def download_document(assignment_id: int, document_id: int):
+    assignment = _own_assignment(assignment_id)
+    documents = {d.id: (d, name) for d, name in reviewer_documents(assignment.application)}
+    if document_id not in documents:
+        abort(404)
+    document, name = documents[document_id]
+    return send_file(storage().path(document.storage_key), mimetype=document.content_type,
+                     as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.route("/reviews/<int:assignment_id>/conflict", methods=["GET", "POST"])
+@form_view
+@login_required
+def declare_conflict(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    form = ConflictForm()
+    if form.validate_on_submit():
+        services.declare_conflict(assignment, reviewer=current_user,
+                                  reason=form.reason.data or "", now=_now())
+        db.session.commit()
+        flash(_("Thank you. The application has been taken off your list and the "
+                "coordinators have been told."), "info")
+        return redirect(url_for("reviews.dashboard"))
+    return render_template("reviews/conflict.html", assignment=assignment, form=form,
+                           next_url=request.path)
