@@ -31,7 +31,6 @@ FIELD_LABELS = {
     "name": _l("Name"),
     "guidance": _l("Guidance for reviewers"),
 }
-LANGUAGE_NAMES = {"en": _l("English"), "ru": _l("Russian")}
 
 # Criteria shape the reviews: they change only before reviewing starts, and go only from drafts.
 CRITERIA_EDITABLE_STATES = (CallState.draft, CallState.open)
@@ -159,7 +158,7 @@ def _apply_criterion(criterion: Criterion, data: dict) -> None:
     scale_min = data.get("scale_min", criterion.scale_min)
     scale_max = data.get("scale_max", criterion.scale_max)
     problems = []
-    if not weight > 0:
+    if not weight.is_finite() or not weight > 0:
         problems.append(_l("The weight must be greater than zero."))
     if scale_min >= scale_max:
         problems.append(_l("The lowest score must be below the highest."))

@@ -14,6 +14,8 @@ from flask import (
 from flask_login import current_user
 
 from portal.accounts.services import set_language
+from portal.calls.services import open_calls
+from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.i18n import SESSION_LANGUAGE_KEY, is_supported_language
@@ -27,7 +29,7 @@ def index():
     role_names = ""
     if current_user.is_authenticated:
         role_names = ", ".join(sorted(role.label for role in current_user.roles))
-    return render_template("main/index.html", role_names=role_names)
+    return render_template("main/index.html", role_names=role_names, calls=open_calls(utcnow()))
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,329 @@
+"""Forms for calls and criteria. Labels and messages are lazy: they are built at import time.
+
+Moments are typed as local wall-clock times in the call's own time zone (what the office
+thinks in) and turned into UTC here, before any service sees them.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal import phrases
+from portal.calls.models import CALL_TEXT_FIELDS, CRITERION_TEXT_FIELDS, Call
+from portal.calls.services import MAX_REVIEWERS_PER_APPLICATION
+from portal.forms import PortalForm
+from portal.i18n import is_valid_timezone, timezone_choices
+
+required = InputRequired(message=phrases.REQUIRED)
+MOMENT_FIELDS = ("opens_at", "closes_at", "review_deadline")
+# What <input type="datetime-local"> sends (seconds only if the page asked for them).
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+MAX_WEIGHT = Decimal("1000")
+
+
+# --- Local wall-clock time ↔ UTC -------------------------------------------------------------
+
+class NonexistentLocalTime(ValueError):
+    """The clocks skip this time in the zone (they move forward)."""
+
+
+class AmbiguousLocalTime(ValueError):
+    """The clocks show this time twice in the zone (they move back)."""
+
+
+def local_to_utc(local: datetime, zone_name: str) -> datetime:
+    """A naive wall-clock time in the zone → the aware UTC moment it names.
+
+    Raises NonexistentLocalTime or AmbiguousLocalTime rather than guess, since a deadline
+    an hour off is a deadline someone misses.
+    """
+    zone = ZoneInfo(zone_name)
+    earlier, later = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() != later.utcoffset():
+        if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
+            raise NonexistentLocalTime(local)
+        raise AmbiguousLocalTime(local)
+    return earlier.astimezone(UTC)
+
+
+def utc_to_local(moment: datetime | None, zone_name: str) -> datetime | None:
+    """The naive wall-clock time a UTC moment shows in the zone (what the input displays)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+
+
+# --- Fields ----------------------------------------------------------------------------------
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=lazy_ngettext(
+        "At most %(num)d character.", "At most %(num)d characters.", limit))
+
+
+def _text(field_class, label, language: str, limit: int, rows: int | None = None):
+    render_kw = {"lang": language}
+    if rows:
+        render_kw["rows"] = rows
+    return field_class(label, validators=[Optional(), _at_most(limit)], render_kw=render_kw)
+
+
+def _moment(label):
+    return DateTimeLocalField(label, validators=[Optional()], format=LOCAL_FORMATS,
+                              render_kw={"step": 60})
+
+
+def _between(low: int, high: int, message):
+    """Like NumberRange, but silent when the entry was no number at all (that has its message)."""
+
+    def check(form, field):
+        if field.data is not None and not low <= field.data <= high:
+            raise ValidationError(message)
+
+    return check
+
+
+def _normalized(value):
+    return (value.strip() if isinstance(value, str) else value) or None
+
+
+def _valid_timezone(form, field):
+    if not is_valid_timezone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class CommaDecimalField(DecimalField):
+    """A decimal that also accepts a comma (1,5), as Russian writes it."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.strip().replace(",", ".") for v in valuelist])
+
+
+# --- Calls -----------------------------------------------------------------------------------
+
+class CallForm(PortalForm):
+    title_en = _text(StringField, _l("Title (English)"), "en", 200)
+    title_ru = _text(StringField, _l("Title (Russian)"), "ru", 200)
+    summary_en = _text(TextAreaField, _l("Summary (English)"), "en", 1000, rows=3)
+    summary_ru = _text(TextAreaField, _l("Summary (Russian)"), "ru", 1000, rows=3)
+    description_en = _text(TextAreaField, _l("Description (English)"), "en", 20000, rows=12)
+    description_ru = _text(TextAreaField, _l("Description (Russian)"), "ru", 20000, rows=12)
+    eligibility_en = _text(TextAreaField, _l("Eligibility (English)"), "en", 10000, rows=8)
+    eligibility_ru = _text(TextAreaField, _l("Eligibility (Russian)"), "ru", 10000, rows=8)
+
+    time_zone = SelectField(_l("The call's time zone"), validators=[required, _valid_timezone],
+                            validate_choice=False)
+    opens_at = _moment(_l("Applications open"))
+    closes_at = _moment(_l("Deadline for applications"))
+    review_deadline = _moment(_l("Deadline for reviews"))
+
+    places = IntegerField(_l("Fellowship places"), validators=[
+        required, _between(1, 1000, _l("Enter a number from 1 to 1000."))],
+        render_kw={"min": 1, "max": 1000})
+    reviewers_per_application = IntegerField(_l("Reviewers per application"), validators=[
+        required, _between(1, MAX_REVIEWERS_PER_APPLICATION,
+                           _l("Enter a number from 1 to %(max)d.",
+                              max=MAX_REVIEWERS_PER_APPLICATION))],
+        render_kw={"min": 1, "max": MAX_REVIEWERS_PER_APPLICATION})
+    blind_review = BooleanField(_l("Blind review"))
+    cap_per_administration = IntegerField(_l("Most places for one administration (optional)"),
+                                          validators=[Optional(), _between(
+                                              1, 1000, _l("Enter a number from 1 to 1000."))],
+                                          render_kw={"min": 1})
+    # The version the coordinator started from: a save from an older one is refused.
+    version = HiddenField()
+    submit = SubmitField(phrases.SAVE_CHANGES)
+
+    def __init__(self, *args, require_complete: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Once a call has left the draft state, none of its texts and dates may go missing.
+        self.require_complete = require_complete
+        self.time_zone.choices = [(z, z) for z in timezone_choices()]
+        self.moments: dict[str, datetime | None] = {}
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators=extra_validators)
+        valid = self._convert_moments() and valid
+        valid = self._check_order() and valid
+        valid = self._check_texts() and valid
+        return valid
+
+    def _convert_moments(self) -> bool:
+        if self.time_zone.errors:
+            return False
+        ok = True
+        for name in MOMENT_FIELDS:
+            field = getattr(self, name)
+            self.moments[name] = None
+            if field.data is None or field.errors:
+                continue
+            try:
+                self.moments[name] = local_to_utc(field.data, self.time_zone.data)
+            except NonexistentLocalTime:
+                field.errors.append(_l("This time does not exist in the call's time zone: the "
+                                       "clocks move forward then. Choose another time."))
+                ok = False
+            except AmbiguousLocalTime:
+                field.errors.append(_l("This time occurs twice in the call's time zone: the "
+                                       "clocks move back then. Choose another time."))
+                ok = False
+        return ok
+
+    def _check_order(self) -> bool:
+        opens, closes, review = (self.moments.get(n) for n in MOMENT_FIELDS)
+        ok = True
+        if opens and closes and closes <= opens:
+            self.closes_at.errors.append(_l("The deadline must come after the call opens."))
+            ok = False
+        if closes and review and review <= closes:
+            self.review_deadline.errors.append(
+                _l("The deadline for reviews must come after the deadline for applications."))
+            ok = False
+        return ok
+
+    def _check_texts(self) -> bool:
+        ok = True
+        if not (self.title_en.data or "").strip() and not (self.title_ru.data or "").strip():
+            self.title_en.errors.append(_l("Give the call a title in at least one language."))
+            ok = False
+        if self.require_complete:
+            names = [f"{n}_{lang}" for n in CALL_TEXT_FIELDS for lang in ("en", "ru")]
+            for name in [*names, "opens_at", "closes_at"]:
+                field = getattr(self, name)
+                if not field.errors and not (field.data.strip() if isinstance(field.data, str)
+                                             else field.data):
+                    field.errors.append(_l("The call is no longer a draft: this cannot be "
+                                           "left empty."))
+                    ok = False
+        return ok
+
+    def call_data(self) -> dict:
+        """The validated entries as the services take them (moments in UTC)."""
+        data = {f"{n}_{lang}": getattr(self, f"{n}_{lang}").data or ""
+                for n in CALL_TEXT_FIELDS for lang in ("en", "ru")}
+        data.update(self.moments)
+        data.update(time_zone=self.time_zone.data, places=self.places.data,
+                    reviewers_per_application=self.reviewers_per_application.data,
+                    blind_review=bool(self.blind_review.data),
+                    cap_per_administration=self.cap_per_administration.data)
+        return data
+
+    def expected_version(self) -> int:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return -1  # a mangled field counts as stale: nothing is overwritten
+
+    def labels_differing_from(self, call: Call) -> list[str]:
+        """Labels of the fields whose entries differ from what is saved now."""
+        data = self.call_data()
+        differing = []
+        for name, value in data.items():
+            if _normalized(getattr(call, name)) != _normalized(value):
+                differing.append(str(getattr(self, name).label.text))
+        return differing
+
+
+class NewCallForm(CallForm):
+    submit = SubmitField(_l("Create the draft"))
+
+
+def call_form_data(call: Call) -> dict:
+    """A saved call as the form shows it: moments as wall-clock times in its zone."""
+    names = [f"{n}_{lang}" for n in CALL_TEXT_FIELDS for lang in ("en", "ru")]
+    data = {name: getattr(call, name) for name in names}
+    data.update({name: utc_to_local(getattr(call, name), call.time_zone) for name in MOMENT_FIELDS})
+    data.update(time_zone=call.time_zone, places=call.places,
+                reviewers_per_application=call.reviewers_per_application,
+                blind_review=call.blind_review, cap_per_administration=call.cap_per_administration,
+                version=call.version)
+    return data
+
+
+def new_call_form_data(office_zone: str) -> dict:
+    return {"time_zone": office_zone, "places": 1, "reviewers_per_application": 3}
+
+
+class OpenCallForm(PortalForm):
+    submit = SubmitField(_l("Open the call"))
+
+
+class CloseCallForm(PortalForm):
+    confirm = BooleanField(
+        _l("I understand that applications stop at once and that the call cannot be reopened."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Close the call now"))
+
+
+# --- Criteria --------------------------------------------------------------------------------
+
+class CriterionForm(PortalForm):
+    name_en = _text(StringField, _l("Name (English)"), "en", 200)
+    name_ru = _text(StringField, _l("Name (Russian)"), "ru", 200)
+    guidance_en = _text(TextAreaField, _l("Guidance for reviewers (English)"), "en", 5000, rows=5)
+    guidance_ru = _text(TextAreaField, _l("Guidance for reviewers (Russian)"), "ru", 5000, rows=5)
+    weight = CommaDecimalField(_l("Weight"), validators=[required], places=2,
+                               render_kw={"inputmode": "decimal"})
+    scale_min = IntegerField(_l("Lowest score"), validators=[
+        required, _between(0, 100, _l("Enter a whole number from 0 to 100."))],
+        render_kw={"min": 0, "max": 100})
+    scale_max = IntegerField(_l("Highest score"), validators=[
+        required, _between(0, 100, _l("Enter a whole number from 0 to 100."))],
+        render_kw={"min": 0, "max": 100})
+    submit = SubmitField(phrases.SAVE_CHANGES)
+
+    def validate_weight(self, field):
+        value = field.data
+        if value is None:  # not a number: the field has said so already
+            return
+        if (not value.is_finite() or not 0 < value <= MAX_WEIGHT
+                or value != value.quantize(Decimal("0.01"))):
+            raise ValidationError(_l("Enter a number greater than 0 and at most 1000, with at "
+                                     "most two decimals (for example 1.5)."))
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators=extra_validators)
+        if not (self.name_en.data or "").strip() and not (self.name_ru.data or "").strip():
+            self.name_en.errors.append(_l("Give the criterion a name in at least one language."))
+            valid = False
+        if (not self.scale_min.errors and not self.scale_max.errors
+                and self.scale_min.data is not None and self.scale_max.data is not None
+                and self.scale_min.data >= self.scale_max.data):
+            self.scale_max.errors.append(_l("The highest score must be above the lowest."))
+            valid = False
+        return valid
+
+    def criterion_data(self) -> dict:
+        data = {f"{n}_{lang}": getattr(self, f"{n}_{lang}").data or ""
+                for n in CRITERION_TEXT_FIELDS for lang in ("en", "ru")}
+        data.update(weight=self.weight.data, scale_min=self.scale_min.data,
+                    scale_max=self.scale_max.data)
+        return data
+
+
+class NewCriterionForm(CriterionForm):
+    submit = SubmitField(_l("Add the criterion"))
+
+
+def new_criterion_form_data() -> dict:
+    return {"weight": Decimal("1"), "scale_min": 1, "scale_max": 5}
+
+
+class DeleteCriterionForm(PortalForm):
+    submit = SubmitField(_l("Delete the criterion"))
+
