@@ -1,10 +1,20 @@
 """Demo data a newcomer can click through. Known passwords: never for production."""
 
+from datetime import timedelta
+
+import sqlalchemy as sa
 from flask import current_app
 
 from portal.accounts.models import Role
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.administrations.services import load_administrations
+from portal.applications.demo import seed_demo_applications
+from portal.calls.demo import seed_demo_calls
+from portal.calls.models import Call, CallState
+from portal.database import utcnow
+from portal.extensions import db
+from portal.reviews.automatic import assign_call_automatically
+from portal.reviews.services import update_reviewer_profile
 
 DEMO_PASSWORD = "demo-password-2027"  # noqa: S105 (demo accounts only)
 
@@ -18,6 +28,8 @@ DEMO_USERS = [
      "Europe/Warsaw", (Role.reviewer,)),
     ("reviewer.ru@demo.rocb.test", "Aigerim Nurlanovna", "Айгерим Нурлановна", "KZ",
      "Head of training department", "ru", "Asia/Almaty", (Role.reviewer,)),
+    ("reviewer.lt@demo.rocb.test", "Rasa Kazlauskienė", None, "LT", "Customs audit expert", "en",
+     "Europe/Vilnius", (Role.reviewer,)),
     ("applicant.ru@demo.rocb.test", "Ivan Petrov", "Иван Петров", "RU",
      "Chief inspector, customs clearance", "ru", "Europe/Moscow", (Role.applicant,)),
     ("applicant.en@demo.rocb.test", "Elena Popescu", None, "RO", "Customs officer, risk analysis",
@@ -27,8 +39,19 @@ DEMO_USERS = [
 ]
 
 
+# What each demo reviewer reads and knows.
+REVIEWER_PROFILES = {
+    "reviewer.en@demo.rocb.test": (True, False, "risk management, post-clearance audit"),
+    "reviewer.ru@demo.rocb.test": (True, True, "training, customs valuation, transit"),
+    "reviewer.lt@demo.rocb.test": (True, True, "audit, risk analysis, e-commerce"),
+}
+
+
 def seed_demo_data() -> list[tuple[str, str]]:
-    """Create the demo accounts that do not exist yet. Returns (e-mail, roles) of all of them."""
+    """Demo accounts, calls and applications, each made only if missing.
+
+    Returns (e-mail, roles) of the accounts. Flushes.
+    """
     load_administrations(current_app.config["ADMINISTRATIONS_CSV"])
     listed = []
     for email, name, native, code, position, language, zone, roles in DEMO_USERS:
@@ -38,4 +61,28 @@ def seed_demo_data() -> list[tuple[str, str]]:
             create_user(email=email, password=DEMO_PASSWORD, profile=profile, roles=roles,
                         verified=True)
         listed.append((email, ", ".join(r.value for r in roles)))
+    for email, (reads_en, reads_ru, expertise) in REVIEWER_PROFILES.items():
+        update_reviewer_profile(find_user_by_email(email), reads_en=reads_en, reads_ru=reads_ru,
+                                expertise=expertise, max_reviews_per_call=10)
+    _seed_calls_and_applications()
     return listed
+
+
+def _seed_calls_and_applications() -> None:
+    """An open call with applications in several states, and a closed call in review."""
+    seed_demo_calls()
+    open_call = db.session.scalar(sa.select(Call).where(Call.state == CallState.open)
+                                  .order_by(Call.id))
+    if open_call is not None:
+        seed_demo_applications(open_call, DEMO_PASSWORD)
+    closed = db.session.scalar(sa.select(Call).where(Call.state == CallState.closed)
+                               .order_by(Call.id))
+    if closed is not None:
+        # Replay the past: the applications came in while the call was open.
+        closed.state = CallState.open
+        made = seed_demo_applications(closed, DEMO_PASSWORD,
+                                      now=closed.opens_at + timedelta(days=10))
+        closed.state = CallState.closed
+        if made:
+            coordinator = find_user_by_email("coordinator@demo.rocb.test")
+            assign_call_automatically(closed, actor=coordinator, now=utcnow())

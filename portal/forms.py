@@ -49,7 +49,8 @@ class PortalForm(FlaskForm):
     @property
     def error_items(self) -> list[tuple[str, str, str]]:
         """(field id, label, message) for the error summary at the top of the form."""
-        items = []
+        # Errors of the whole form (a stale page, a deadline passed) come first.
+        items = [("", "", str(message)) for message in self.form_errors]
         for name, field in self._fields.items():
             for message in field.errors:
                 if name == "csrf_token":

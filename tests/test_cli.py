@@ -45,7 +45,17 @@ def test_administrations_load_and_demo_seed_are_repeatable(app, db):
     second = runner.invoke(args=["demo", "seed"])
     assert (first.exit_code, second.exit_code) == (0, 0)
     assert "demo password" in first.output
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 7
+    from portal.applications.models import Application, ApplicationState
+    from portal.calls.models import Call, CallState
+    from portal.reviews.models import Assignment
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 16
+    states = db.session.execute(sa.select(Call.state, sa.func.count()).group_by(Call.state))
+    assert dict(states.all()) == {CallState.open: 1, CallState.draft: 1, CallState.closed: 1}
+    in_review = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.state == ApplicationState.under_review))
+    assert in_review == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) > 0
 
 
 def test_translations_are_complete(app):

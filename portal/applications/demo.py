@@ -63,8 +63,7 @@ def _answers(name, native, code, years, language):
     }
 
 
-def _fill(application, answers, applicant, *, documents=True):
-    now = utcnow()
+def _fill(application, answers, applicant, *, now, documents=True):
     for section in FORM_SECTIONS:
         stored = application.section(section.key)
         services.save_section(application, section.key, answers=answers[section.key],
@@ -76,8 +75,13 @@ def _fill(application, answers, applicant, *, documents=True):
                                   actor=applicant, now=now)
 
 
-def seed_demo_applications(call: Call, password: str) -> int:
-    """Applications of demo applicants to an open call, unless there are some already."""
+def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
+    """Applications of demo applicants to a call, unless it has some already.
+
+    `now` is the moment they are made: a moment while the call was open, for a call that
+    has closed since.
+    """
+    now = now or utcnow()
     if db.session.scalar(sa.select(sa.func.count()).select_from(Application)
                          .where(Application.call_id == call.id)):
         return 0
@@ -91,23 +95,23 @@ def seed_demo_applications(call: Call, password: str) -> int:
                             position="Inspector", preferred_language=language,
                             time_zone=current_app.config["OFFICE_TIMEZONE"]))
         application = services.start_application(call, applicant=applicant, language=language,
-                                                 now=utcnow())
-        _fill(application, _answers(name, native, code, years, language), applicant,
+                                                 now=now)
+        _fill(application, _answers(name, native, code, years, language), applicant, now=now,
               documents=outcome != "draft")
         if outcome != "draft":
-            services.submit_application(application, actor=applicant, now=utcnow())
+            services.submit_application(application, actor=applicant, now=now)
         if outcome == "withdrawn":
-            services.withdraw_application(application, actor=applicant, now=utcnow())
+            services.withdraw_application(application, actor=applicant, now=now)
         if outcome == "screened_out" and coordinator is not None:
-            services.screen_out(application, actor=coordinator, now=utcnow(),
+            services.screen_out(application, actor=coordinator, now=now,
                                 reason="Less than three years in customs service.")
         created += 1
     english = find_user_by_email("applicant.en@demo.rocb.test")
-    if english is not None:  # Elena has a draft half done, to resume
+    if english is not None and call.is_open_at(utcnow()):  # a draft half done, to resume
         application = services.start_application(call, applicant=english, language="en",
-                                                 now=utcnow())
+                                                 now=now)
         services.save_section(application, "languages", answers={
             "english_level": "C1", "russian_level": "A2", "other_languages": "Romanian (native)"},
-            expected_version=0, now=utcnow())
+            expected_version=0, now=now)
         created += 1
     return created
