@@ -1,8 +1,11 @@
 """The applicant's pages: start, sections, documents, check your answers, submit, withdraw."""
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import DateField
 
 from portal.applications import bp, services
 from portal.applications.forms import ConfirmForm, StartForm, SubmitForm, UploadForm
@@ -74,10 +77,8 @@ def edit_section(application_id: int, key: str):
     if not application.is_draft:
         return redirect(url_for("applications.view_application", application_id=application.id))
     stored = application.section(key)
-    form = section.form_class(data={**(stored.answers if stored else {}),
+    form = section.form_class(data={**_stored_answers(section.form_class, stored),
                                     "version": stored.version if stored else 0})
-    if request.method == "GET":
-        _load_dates(form, stored)
     saved_version = None
     if form.validate_on_submit():
         try:
@@ -115,16 +116,17 @@ def _after_save(application, key, result):
                             key=following.key))
 
 
-def _load_dates(form, stored):
-    """Dates are stored as ISO strings; the form wants date objects."""
-    from datetime import date
-
-    for name, field in form._fields.items():
-        if field.type == "DateField" and stored and stored.answers.get(name):
+def _stored_answers(form_class, stored) -> dict:
+    """The saved answers as the form wants them: ISO date strings become dates."""
+    answers = dict(stored.answers) if stored else {}
+    for name, value in answers.items():
+        field = getattr(form_class, name, None)
+        if field is not None and field.field_class is DateField and isinstance(value, str):
             try:
-                field.data = date.fromisoformat(stored.answers[name])
+                answers[name] = date.fromisoformat(value)
             except ValueError:
-                field.data = None
+                answers[name] = None
+    return answers
 
 
 def _int(value) -> int:

@@ -51,7 +51,7 @@ def test_register_errors_rerender_with_entries_and_linked_summary(forms, db, adm
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'data-error-summary' in html
-    assert '<a href="#password">' in html
+    assert 'href="#password">' in html
     assert 'value="Aliyev Rashad"' in html
     assert 'value="officer@customs.example"' in html
     assert 'aria-invalid="true"' in html
@@ -101,7 +101,7 @@ def test_register_refuses_control_characters_and_overlong_fields(forms, db, admi
                                                                   field, value):
     response = forms.post("/register", dict(REGISTRATION, **{field: value}))
     assert response.status_code == 200
-    assert f'<a href="#{field}">' in response.get_data(as_text=True)
+    assert f'href="#{field}">' in response.get_data(as_text=True)
     assert _user_count(db) == 0
 
 
@@ -109,8 +109,8 @@ def test_register_refuses_unknown_administration_and_timezone(forms, db, adminis
     response = forms.post("/register", dict(REGISTRATION, administration_code="US",
                                             time_zone="Mars/Olympus"))
     html = response.get_data(as_text=True)
-    assert '<a href="#administration_code">' in html
-    assert '<a href="#time_zone">' in html
+    assert 'href="#administration_code">' in html
+    assert 'href="#time_zone">' in html
     assert _user_count(db) == 0
 
 
