@@ -90,7 +90,6 @@ def manage_call(call_id: int):
         missing=services.missing_for_opening(call, utcnow()) if is_draft else [],
         criteria_editable=services.criteria_editable(call),
         open_form=OpenCallForm(), close_form=CloseCallForm(),
-        applications_url=_url_if_routed("applications.list_call_applications", call_id=call.id),
         total_weight=sum(c.weight for c in call.criteria))
 
 
@@ -242,7 +241,7 @@ def _call_page(call: Call, language: str, *, preview: bool) -> dict:
                          if not getattr(call, f"{name}_{language}").strip()],
         "status": availability(call, now),
         "accepting": accepting,
-        "apply_url": _url_if_routed("applications.start_application", call_id=call.id)
+        "apply_url": url_for("applications.start_application", call_id=call.id)
         if accepting or preview else None,
         "show_viewer_zone": str(get_timezone()) != call.time_zone,
     }
@@ -285,13 +284,6 @@ def time_left(remaining: timedelta) -> str:
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _url_if_routed(endpoint: str, **values) -> str | None:
-    """A link to another domain's page, or None while that page does not exist yet."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
 
 
 def _flash_problems(lead: str, problems) -> None:
