@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, logout_user
 
 from portal.accounts.forms import PasswordResetForm
 from portal.accounts.services import TokenExpired, TokenInvalid
+from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.permissions import can_review, is_assigned_reviewer, require
@@ -88,7 +89,7 @@ def review(assignment_id: int):
                 assignment, scores=_scores(form, application.call), comments=form.comments.data or "",
                 recommendation=form.recommendation.data or None,
                 confidence=form.confidence.data or None,
-                expected_version=_int(form.version.data), submit=submit, now=_now())
+                expected_version=_int(form.version.data), submit=submit, now=utcnow())
         except services.ReviewError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc.message))
@@ -126,12 +127,6 @@ def _int(value) -> int:
         return -1
 
 
-def _now():
-    from portal.database import utcnow
-
-    return utcnow()
-
-
 @bp.route("/reviews/<int:assignment_id>/documents/<int:document_id>")
 @login_required
 def download_document(assignment_id: int, document_id: int):
@@ -152,7 +147,7 @@ def declare_conflict(assignment_id: int):
     form = ConflictForm()
     if form.validate_on_submit():
         services.declare_conflict(assignment, reviewer=current_user,
-                                  reason=form.reason.data or "", now=_now())
+                                  reason=form.reason.data or "", now=utcnow())
         db.session.commit()
         flash(_("Thank you. The application has been taken off your list and the "
                 "coordinators have been told."), "info")
