@@ -61,19 +61,22 @@ class Mailbox:
             self._arrived.notify_all()
         return "250 OK"
 
-    def wait_for(self, recipient: str, timeout: float = 15.0) -> EmailMessage:
-        """The first message to `recipient`, waiting up to `timeout` seconds for it."""
+    def wait_for(self, recipient: str, timeout: float = 15.0, *,
+                 subject: str | None = None) -> EmailMessage:
+        """The first message to `recipient` (with this `subject`, if given), waiting up to
+        `timeout` seconds for it."""
         deadline = time.monotonic() + timeout
         with self._arrived:
             while True:
                 for message in self.messages:
-                    if message["To"] == recipient:
+                    if message["To"] == recipient and subject in (None, message["Subject"]):
                         return message
                 left = deadline - time.monotonic()
                 if left <= 0:
+                    wanted = recipient if subject is None else f"{recipient} ({subject!r})"
                     raise AssertionError(
-                        f"no e-mail to {recipient} within {timeout:.0f} s "
-                        f"(received: {[m['To'] for m in self.messages]})"
+                        f"no e-mail to {wanted} within {timeout:.0f} s "
+                        f"(received: {[(m['To'], m['Subject']) for m in self.messages]})"
                     )
                 self._arrived.wait(left)
 
