@@ -44,10 +44,13 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 def _writes_expected() -> bool:
-    """Requests with an unsafe method write; GETs read. CLI commands may write."""
-    if has_request_context():
-        return request.method not in ("GET", "HEAD", "OPTIONS")
-    return True
+    """Requests with an unsafe method write; GETs read.
+
+    Outside a request (commands, the e-mail sender, tests) transactions start deferred:
+    there a read must never hold the write lock that the web requests wait for, and the
+    writes are single short statements that wait their turn through the busy timeout.
+    """
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def configure_sqlite(engine: sa.Engine, busy_timeout: int) -> None:

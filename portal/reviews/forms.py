@@ -1,5 +1,6 @@
 """Forms of reviewing: invitations, reviewer profiles, the review itself, assignments."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -16,11 +17,13 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from portal import phrases
+from portal.administrations.services import administration_choices
 from portal.forms import PortalForm
 from portal.i18n import LANGUAGES
 from portal.reviews.models import RECOMMENDATION_LABELS
 
 required = InputRequired(message=phrases.REQUIRED)
+NO_ADMINISTRATION = "none"
 
 
 class InviteReviewerForm(PortalForm):
@@ -30,8 +33,18 @@ class InviteReviewerForm(PortalForm):
               check_deliverability=False)])
     full_name = StringField(_l("Full name (for a new account)"),
                             validators=[Optional(), Length(max=200)])
+    # Needed at once: the conflict rule keeps reviewers off their own administration's
+    # applicants, from the first automatic assignment on.
+    administration_code = SelectField(phrases.ADMINISTRATION, validators=[required])
     language = SelectField(_l("Language of the invitation"), choices=list(LANGUAGES.items()))
     submit = SubmitField(_l("Send invitation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.administration_code.choices = [
+            ("", _l("Choose an administration")),
+            (NO_ADMINISTRATION, _l("None (ROCB Europe staff or an independent expert)")),
+            *administration_choices(get_locale())]
 
 
 class ReviewerProfileForm(PortalForm):

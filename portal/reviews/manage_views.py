@@ -14,7 +14,13 @@ from portal.extensions import db
 from portal.forms import form_view
 from portal.permissions import can_manage_reviews, require
 from portal.reviews import bp, services
-from portal.reviews.forms import AssignForm, BulkAssignForm, ConfirmForm, InviteReviewerForm
+from portal.reviews.forms import (
+    NO_ADMINISTRATION,
+    AssignForm,
+    BulkAssignForm,
+    ConfirmForm,
+    InviteReviewerForm,
+)
 from portal.reviews.models import Assignment, AssignmentState
 from portal.reviews.queries import call_progress
 
@@ -37,11 +43,14 @@ def _reviewer_label(user: User) -> str:
 def list_reviewers():
     form = InviteReviewerForm()
     if form.validate_on_submit():
+        code = form.administration_code.data
         user = services.invite_reviewer(email=form.email.data,
                                         full_name=(form.full_name.data or "").strip()
                                         or form.email.data.split("@")[0],
                                         language=form.language.data, actor=current_user,
-                                        now=utcnow())
+                                        now=utcnow(),
+                                        administration_code=None if code == NO_ADMINISTRATION
+                                        else code)
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=user.email), "success")
         return redirect(url_for("reviews.list_reviewers"))
@@ -87,7 +96,7 @@ def assign_automatically(call_id: int):
 def assign_in_bulk(call_id: int):
     call = db.get_or_404(Call, call_id)
     form = BulkAssignForm()
-    form.reviewer_id.choices = [(r.id, r.full_name) for r in _reviewers()]
+    form.reviewer_id.choices = [(r.id, _reviewer_label(r)) for r in _reviewers()]
     if not form.validate_on_submit():
         flash(_("Choose a reviewer and at least one application."), "warning")
         return redirect(url_for("reviews.manage_assignments", call_id=call.id))

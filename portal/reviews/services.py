@@ -64,15 +64,19 @@ def reviewer_profile(user: User) -> ReviewerProfile:
     return profile
 
 
-def invite_reviewer(*, email: str, full_name: str, language: str, actor, now: datetime) -> User:
+def invite_reviewer(*, email: str, full_name: str, language: str, actor, now: datetime,
+                    administration_code: str | None = None) -> User:
     """Give an existing account the reviewer role, or create one with a set-password link.
 
-    Either way the person is told by e-mail, in their language. Flushes.
+    A new account gets the administration given (None: staff or an independent expert);
+    an existing one keeps its own. Either way the person is told by e-mail, in their
+    language. Flushes.
     """
     user = find_user_by_email(email)
     created = user is None
     if created:
-        profile = Profile(full_name=full_name, native_name=None, administration_code=None,
+        profile = Profile(full_name=full_name, native_name=None,
+                          administration_code=administration_code,
                           position="", preferred_language=language,
                           time_zone=current_app.config["OFFICE_TIMEZONE"])
         user = create_user(email=email, password=secrets.token_urlsafe(32), profile=profile,

@@ -244,6 +244,8 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
     invite = labels(app, InviteReviewerForm, "en")
     coordinator.get_by_label(invite["email"], exact=True).fill(REVIEWER["email"])
     coordinator.get_by_label(invite["full_name"], exact=True).fill(REVIEWER["full_name"])
+    coordinator.get_by_label(invite["administration_code"], exact=True).select_option(
+        REVIEWER["administration"])
     coordinator.get_by_label(invite["language"], exact=True).select_option("ru")
     coordinator.get_by_role("button", name=invite["submit"]).click()
     expect(status_message(coordinator, f"Invitation sent to {REVIEWER['email']}.")).to_be_visible()

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
+from portal.accounts.models import User
 from portal.applications.models import ApplicationState
 from portal.database import utcnow
 from portal.reviews import services
@@ -147,7 +148,7 @@ def test_coordinator_sees_progress_and_sends_reminders(client, forms, login_as, 
 def test_invitation_link_sets_password_once(client, forms, login_as, create_user, outbox, db):
     login_as(create_user(roles=("coordinator",)))
     forms.post("/manage/reviewers", {"email": "fresh@example.org", "full_name": "Fresh Face",
-                                     "language": "en"})
+                                     "administration_code": "LT", "language": "en"})
     link = re.search(r"http://portal.test(/reviews/invitation/\S+)",
                      outbox()[0].body_text).group(1)
     client.get("/")  # sign out
@@ -159,6 +160,8 @@ def test_invitation_link_sets_password_once(client, forms, login_as, create_user
     assert forms.post("/login", {"email": "fresh@example.org",
                                  "password": "reviewer passphrase"}).status_code == 302
     assert client.get("/reviews/").status_code == 200
+    assert db.session.scalar(sa.select(User.administration_code).where(
+        User.email == "fresh@example.org")) == "LT"
 
 
 IDENTIFYING = ("Ivan Petrov", "Иван Петров", "+7 495 000 00 00", "Olga Smirnova",
