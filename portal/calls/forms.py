@@ -141,6 +141,7 @@ class CallForm(PortalForm):
                               max=MAX_REVIEWERS_PER_APPLICATION))],
         render_kw={"min": 1, "max": MAX_REVIEWERS_PER_APPLICATION})
     blind_review = BooleanField(_l("Blind review"))
+    show_other_reviews = BooleanField(_l("Reviewers see the other reviews once they submit theirs"))
     cap_per_administration = IntegerField(_l("Most places for one administration (optional)"),
                                           validators=[Optional(), _between(
                                               1, 1000, _l("Enter a number from 1 to 1000."))],
@@ -220,6 +221,7 @@ class CallForm(PortalForm):
         data.update(time_zone=self.time_zone.data, places=self.places.data,
                     reviewers_per_application=self.reviewers_per_application.data,
                     blind_review=bool(self.blind_review.data),
+                    show_other_reviews=bool(self.show_other_reviews.data),
                     cap_per_administration=self.cap_per_administration.data)
         return data
 
@@ -251,6 +253,7 @@ def call_form_data(call: Call) -> dict:
     data.update(time_zone=call.time_zone, places=call.places,
                 reviewers_per_application=call.reviewers_per_application,
                 blind_review=call.blind_review, cap_per_administration=call.cap_per_administration,
+                show_other_reviews=call.show_other_reviews,
                 version=call.version)
     return data
 

@@ -16,7 +16,7 @@ from portal.extensions import db
 EDITABLE_CALL_FIELDS = (
     *(f"{name}_{lang}" for name in CALL_TEXT_FIELDS for lang in ("en", "ru")),
     "opens_at", "closes_at", "review_deadline", "time_zone", "places",
-    "reviewers_per_application", "blind_review", "cap_per_administration",
+    "reviewers_per_application", "blind_review", "show_other_reviews", "cap_per_administration",
 )
 EDITABLE_CRITERION_FIELDS = (
     *(f"{name}_{lang}" for name in CRITERION_TEXT_FIELDS for lang in ("en", "ru")),

@@ -65,13 +65,13 @@ def test_create_call_stores_local_times_of_the_calls_zone_in_utc(client, forms, 
     response = forms.post("/manage/calls/new", dict(
         CALL_FORM, time_zone="Europe/Berlin", opens_at="2027-01-10T09:00",
         closes_at="2027-07-01T18:00", review_deadline="2027-08-01T18:00", blind_review="y",
-        cap_per_administration="1"))
+        show_other_reviews="y", cap_per_administration="1"))
     call = _only_call(db)
     assert response.headers["Location"] == f"/manage/calls/{call.id}"
     assert (call.opens_at, call.closes_at) == (datetime(2027, 1, 10, 8, 0, tzinfo=UTC),
                                               datetime(2027, 7, 1, 16, 0, tzinfo=UTC))
-    assert (call.state, call.time_zone, call.blind_review, call.cap_per_administration) == (
-        CallState.draft, "Europe/Berlin", True, 1)
+    assert (call.state, call.time_zone, call.blind_review, call.show_other_reviews,
+            call.cap_per_administration) == (CallState.draft, "Europe/Berlin", True, True, 1)
 
 
 @pytest.mark.parametrize("local,message", [
