@@ -148,6 +148,7 @@ def _pybabel(*args: str) -> None:
 def _extract() -> None:
     # Babel skips folders starting with "_" by default; templates/_macros must be read.
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2",
+             "-k", "lazy_pgettext:1c,2",
              "-c", "i18n:", "--no-location", "--ignore-dirs", ".* __pycache__",
              "--sort-by-file", "--omit-header", "-o", str(POT_FILE), "portal")
 

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from portal.i18n import LANGUAGES, format_moment
 from portal.markdown import render_markdown
 from portal.permissions import TEMPLATE_PREDICATES
+from portal.phrases import LANGUAGE_NAMES
 
 
 def url_for_page(number: int) -> str:
@@ -18,7 +19,8 @@ def url_for_page(number: int) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale,
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
+                                 get_locale=get_locale,
                                  url_for_page=url_for_page)
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["markdown"] = render_markdown

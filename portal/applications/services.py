@@ -7,6 +7,7 @@ import filetype
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -209,8 +210,9 @@ def _judge(application, kind, content_type, size, config):
         return _l("This file is not a PDF file (judged by its content, not its name).")
     if kind == DocumentKind.certificate and len(application.documents_of(kind)) >= \
             config["MAX_CERTIFICATES"]:
-        return _l("You can upload at most %(count)d certificates.",
-                  count=config["MAX_CERTIFICATES"])
+        return lazy_ngettext("You can upload at most %(num)d certificate.",
+                             "You can upload at most %(num)d certificates.",
+                             config["MAX_CERTIFICATES"])
     total = sum(d.size for d in application.documents if d.kind != kind or
                 kind == DocumentKind.certificate) + size
     if total > config["MAX_APPLICATION_DOCUMENTS_SIZE"]:

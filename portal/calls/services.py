@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from portal.audit.services import record_event
 from portal.calls.models import CALL_TEXT_FIELDS, CRITERION_TEXT_FIELDS, Call, CallState, Criterion
@@ -28,7 +29,8 @@ FIELD_LABELS = {
     "summary": _l("Summary"),
     "description": _l("Description"),
     "eligibility": _l("Eligibility"),
-    "name": _l("Name"),
+    # i18n: the name of a scoring criterion (in Russian «название», not a person's «имя»)
+    "name": lazy_pgettext("criterion", "Name"),
     "guidance": _l("Guidance for reviewers"),
 }
 
