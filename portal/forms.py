@@ -54,9 +54,9 @@ class PortalForm(FlaskForm):
         for name, field in self._fields.items():
             for message in field.errors:
                 if name == "csrf_token":
-                    items.append(("", "", message))
+                    items.append(("", "", str(message)))
                 else:
-                    items.append((field.id, field.label.text, message))
+                    items.append((field.id, str(field.label.text), str(message)))
         return items
 
 

@@ -33,10 +33,12 @@ REVIEWABLE_STATES = (ApplicationState.submitted, ApplicationState.under_review)
 class ReviewError(Exception):
     """A rule was broken; `message` (lazy, localized) says which."""
 
-    def __init__(self, message, problems=()):
+    def __init__(self, message, problems=(), fields=()):
         super().__init__(str(message))
         self.message = message
         self.problems = list(problems)
+        # The form field each problem belongs to (None: the review as a whole).
+        self.fields = list(fields) or [None] * len(self.problems)
 
 
 class ConflictOfInterest(ReviewError):
@@ -277,33 +279,39 @@ def save_review(assignment: Assignment, *, scores: dict, comments: str,
         raise ReviewError(_l("The review deadline has passed; reviews can no longer be "
                              "changed."))
     criteria = {str(c.id): c for c in call.criteria}
-    problems = []
+    problems, fields = [], []
+
+    def problem(field, message):
+        fields.append(field)
+        problems.append(message)
+
     clean_scores = {}
     for key, value in scores.items():
         criterion = criteria.get(str(key))
         if criterion is None or value in (None, ""):
             continue
         if not isinstance(value, int) or not criterion.scale_min <= value <= criterion.scale_max:
-            problems.append(_l("%(criterion)s: the score must be from %(low)d to %(high)d.",
-                               criterion=criterion.text("name"), low=criterion.scale_min,
-                               high=criterion.scale_max))
+            problem(f"score_{criterion.id}", _l(
+                "%(criterion)s: the score must be from %(low)d to %(high)d.",
+                criterion=criterion.text("name"), low=criterion.scale_min,
+                high=criterion.scale_max))
             continue
         clean_scores[str(key)] = value
     if confidence is not None and not 1 <= confidence <= 5:
-        problems.append(_l("Confidence must be from 1 to 5."))
+        problem("confidence", _l("Confidence must be from 1 to 5."))
     if recommendation not in (None, "") and recommendation not in Recommendation.__members__:
-        problems.append(_l("Choose a recommendation from the list."))
+        problem("recommendation", _l("Choose a recommendation from the list."))
     if submit:
         for key, criterion in criteria.items():
             if key not in clean_scores:
-                problems.append(_l("%(criterion)s: a score is needed.",
+                problem(f"score_{criterion.id}", _l("%(criterion)s: a score is needed.",
                                    criterion=criterion.text("name")))
         if not recommendation:
-            problems.append(_l("An overall recommendation is needed."))
+            problem("recommendation", _l("An overall recommendation is needed."))
         if confidence is None:
-            problems.append(_l("Your confidence is needed."))
+            problem("confidence", _l("Your confidence is needed."))
     if problems:
-        raise ReviewError(_l("The review was not saved."), problems)
+        raise ReviewError(_l("The review was not saved."), problems, fields)
     review = review_for(assignment)
     updated = db.session.execute(
         sa.update(Review).where(Review.id == review.id, Review.version == expected_version)

@@ -81,7 +81,6 @@ def review(assignment_id: int):
     existing = assignment.review
     form_class = review_form_class(application.call)
     form = form_class(data=_form_data(existing))
-    problems = []
     if form.validate_on_submit():
         submit = bool(form.submit.data)
         try:
@@ -93,7 +92,11 @@ def review(assignment_id: int):
         except services.ReviewError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc.message))
-            problems = [str(p) for p in exc.problems]
+            for field, message in zip(exc.fields, exc.problems, strict=True):
+                if field in form:  # linked from the summary to the criterion it concerns
+                    form[field].errors = [*form[field].errors, str(message)]
+                else:
+                    form.form_errors.append(str(message))
         else:
             db.session.commit()
             flash(_("Your review has been submitted.") if submit
@@ -101,7 +104,7 @@ def review(assignment_id: int):
             return redirect(url_for("reviews.review", assignment_id=assignment.id))
     return render_template(
         "reviews/review.html", assignment=assignment, application=application, form=form,
-        problems=problems, answers=reviewer_answers(application),
+        answers=reviewer_answers(application),
         documents=reviewer_documents(application),
         other_reviews=services.other_reviews_visible(assignment))
 

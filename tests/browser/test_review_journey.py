@@ -409,8 +409,13 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
     expect(problems).to_be_focused()
     expect(problems.get_by_role("heading")).to_have_text(russian("There is a problem"))
     expect(problems).to_contain_text(russian("The review was not saved."))
+    missing = russian("%(criterion)s: a score is needed.", criterion=criteria[1].name_ru)
     expect(problems.get_by_role("listitem")).to_have_text(
-        [russian("%(criterion)s: a score is needed.", criterion=criteria[1].name_ru)])
+        [russian("The review was not saved."), missing])
+    # The problem links to the criterion, which shows it too.
+    expect(problems.get_by_role("link", name=missing)).to_have_attribute(
+        "href", f"#score_{criteria[1].id}")
+    expect(score(criteria[1].name_ru)).to_contain_text(missing)
     expect(score(criteria[0].name_ru).get_by_role("radio", name="4", exact=True)).to_be_checked()
     expect(comments).to_have_value(comment)
     expect(recommendation.get_by_role("radio", name=recommend, exact=True)).to_be_checked()
