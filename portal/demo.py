@@ -20,30 +20,30 @@ DEMO_PASSWORD = "demo-password-2027"  # noqa: S105 (demo accounts only)
 
 DEMO_USERS = [
     # e-mail, name, native name, administration, position, language, time zone, roles
-    ("admin@demo.rocb.test", "Nino Beridze", "ნინო ბერიძე", "GE", "Portal administrator", "en",
+    ("admin@demo.rocb.example", "Nino Beridze", "ნინო ბერიძე", "GE", "Portal administrator", "en",
      "Asia/Tbilisi", (Role.admin,)),
-    ("coordinator@demo.rocb.test", "Leyla Mammadova", "Leyla Məmmədova", "AZ",
+    ("coordinator@demo.rocb.example", "Leyla Mammadova", "Leyla Məmmədova", "AZ",
      "Fellowship programme coordinator", "en", "Asia/Baku", (Role.coordinator,)),
-    ("reviewer.en@demo.rocb.test", "Jan Kowalski", None, "PL", "Senior customs expert", "en",
+    ("reviewer.en@demo.rocb.example", "Jan Kowalski", None, "PL", "Senior customs expert", "en",
      "Europe/Warsaw", (Role.reviewer,)),
-    ("reviewer.ru@demo.rocb.test", "Aigerim Nurlanovna", "Айгерим Нурлановна", "KZ",
+    ("reviewer.ru@demo.rocb.example", "Aigerim Nurlanovna", "Айгерим Нурлановна", "KZ",
      "Head of training department", "ru", "Asia/Almaty", (Role.reviewer,)),
-    ("reviewer.lt@demo.rocb.test", "Rasa Kazlauskienė", None, "LT", "Customs audit expert", "en",
+    ("reviewer.lt@demo.rocb.example", "Rasa Kazlauskienė", None, "LT", "Customs audit expert", "en",
      "Europe/Vilnius", (Role.reviewer,)),
-    ("applicant.ru@demo.rocb.test", "Ivan Petrov", "Иван Петров", "RU",
+    ("applicant.ru@demo.rocb.example", "Ivan Petrov", "Иван Петров", "RU",
      "Chief inspector, customs clearance", "ru", "Europe/Moscow", (Role.applicant,)),
-    ("applicant.en@demo.rocb.test", "Elena Popescu", None, "RO", "Customs officer, risk analysis",
+    ("applicant.en@demo.rocb.example", "Elena Popescu", None, "RO", "Customs officer, risk analysis",
      "en", "Europe/Bucharest", (Role.applicant,)),
-    ("applicant.uz@demo.rocb.test", "Dilshod Karimov", "Дильшод Каримов", "UZ",
+    ("applicant.uz@demo.rocb.example", "Dilshod Karimov", "Дильшод Каримов", "UZ",
      "Inspector, post-clearance audit", "ru", "Asia/Tashkent", (Role.applicant,)),
 ]
 
 
 # What each demo reviewer reads and knows.
 REVIEWER_PROFILES = {
-    "reviewer.en@demo.rocb.test": (True, False, "risk management, post-clearance audit"),
-    "reviewer.ru@demo.rocb.test": (True, True, "training, customs valuation, transit"),
-    "reviewer.lt@demo.rocb.test": (True, True, "audit, risk analysis, e-commerce"),
+    "reviewer.en@demo.rocb.example": (True, False, "risk management, post-clearance audit"),
+    "reviewer.ru@demo.rocb.example": (True, True, "training, customs valuation, transit"),
+    "reviewer.lt@demo.rocb.example": (True, True, "audit, risk analysis, e-commerce"),
 }
 
 
@@ -84,5 +84,5 @@ def _seed_calls_and_applications() -> None:
                                       now=closed.opens_at + timedelta(days=10))
         closed.state = CallState.closed
         if made:
-            coordinator = find_user_by_email("coordinator@demo.rocb.test")
+            coordinator = find_user_by_email("coordinator@demo.rocb.example")
             assign_call_automatically(closed, actor=coordinator, now=utcnow())

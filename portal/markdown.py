@@ -1,5 +1,7 @@
 """Markdown written by coordinators, rendered to HTML that is safe to show to anyone."""
 
+import re
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -11,11 +13,27 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 
+_LIST_ITEM = re.compile(r"^\s{0,3}([-*+]|\d+[.)])\s")
+
+
+def _blank_line_before_lists(text: str) -> str:
+    """People start a list right under a sentence; Markdown wants a blank line there."""
+    lines, previous = [], ""
+    for line in text.splitlines():
+        if _LIST_ITEM.match(line) and previous.strip() and not _LIST_ITEM.match(previous) \
+                and not previous.startswith((" ", "\t")):
+            lines.append("")
+        lines.append(line)
+        previous = line
+    return "\n".join(lines)
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown → sanitized HTML: no scripts, styles, event handlers or unsafe links."""
     if not text:
         return Markup("")
-    html = markdown_lib.markdown(text, extensions=["tables", "sane_lists"])
+    html = markdown_lib.markdown(_blank_line_before_lists(text),
+                                 extensions=["tables", "sane_lists"])
     # Coordinators' headings sit below the page's own h1.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

@@ -61,3 +61,13 @@ def test_administrations_load_and_demo_seed_are_repeatable(app, db):
 def test_translations_are_complete(app):
     result = app.test_cli_runner().invoke(args=["translate", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_every_demo_account_signs_in_through_the_form(app, client, forms):
+    from portal.demo import DEMO_PASSWORD, DEMO_USERS
+
+    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+    for email, *_ in DEMO_USERS:
+        response = forms.post("/login", {"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        forms.post("/logout", {}, page="/")

@@ -85,10 +85,10 @@ def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Application)
                          .where(Application.call_id == call.id)):
         return 0
-    coordinator = find_user_by_email("coordinator@demo.rocb.test")
+    coordinator = find_user_by_email("coordinator@demo.rocb.example")
     created = 0
     for index, (name, native, code, language, years, outcome) in enumerate(EXTRA_APPLICANTS):
-        email = f"applicant{index + 1}@demo.rocb.test"
+        email = f"applicant{index + 1}@demo.rocb.example"
         applicant = find_user_by_email(email) or create_user(
             email=email, password=password, roles=(Role.applicant,), verified=True,
             profile=Profile(full_name=name, native_name=native, administration_code=code,
@@ -106,7 +106,7 @@ def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
             services.screen_out(application, actor=coordinator, now=now,
                                 reason="Less than three years in customs service.")
         created += 1
-    english = find_user_by_email("applicant.en@demo.rocb.test")
+    english = find_user_by_email("applicant.en@demo.rocb.example")
     if english is not None and call.is_open_at(utcnow()):  # a draft half done, to resume
         application = services.start_application(call, applicant=english, language="en",
                                                  now=now)

@@ -75,6 +75,7 @@ DESCRIPTION_RU = """\
 
 ELIGIBILITY_EN = """\
 You can apply if you:
+
 - are a **customs officer** of a member administration of the WCO Europe region, with **at least \
 three years of service** in customs;
 - are **nominated by your administration**: a nomination letter signed by the nominating official \
@@ -88,6 +89,7 @@ Officers who have already completed a ROCB Europe fellowship cannot apply again.
 
 ELIGIBILITY_RU = """\
 Подать заявку могут кандидаты, которые:
+
 - являются **сотрудниками таможенной службы** администрации — члена ВТамО Европейского региона и \
 имеют **не менее трёх лет стажа** в таможенных органах;
 - **выдвинуты своей администрацией**: письмо о выдвижении, подписанное должностным лицом, \

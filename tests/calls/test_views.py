@@ -1,5 +1,6 @@
 """Call pages through the test client: the coordinator's pages and the public one."""
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -34,7 +35,7 @@ def _main(response) -> str:
 def _summary(page: str) -> list[str]:
     """The error summary's links, as "#field-id Label: message"."""
     box = re.search(r"data-error-summary>(.*?)</div>", page, re.S).group(1)
-    return [f"{href} {text}" for href, text in
+    return [f"{href} {html.unescape(text)}" for href, text in
             re.findall(r'<a [^>]*href="(#[^"]+)"[^>]*>(.*?)</a>', box, re.S)]
 
 
