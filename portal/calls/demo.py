@@ -195,7 +195,8 @@ def seed_demo_calls(now: datetime | None = None) -> list[tuple[str, str]]:
     opened = now - timedelta(days=300)
     closed = _at_six_pm_baku(now - timedelta(days=240))
     call = _make(closed_slug, {**_texts(2026), **_settings(), "opens_at": opened,
-                               "closes_at": closed, "review_deadline": closed + timedelta(days=30)},
+                               # Reviews still open, so that the demo reviewers can score.
+                               "closes_at": closed, "review_deadline": now + timedelta(days=30)},
                  CRITERIA)
     if call is not None:
         services.open_call(call, actor=None, now=opened)
