@@ -1,5 +1,7 @@
 """The portal's application factory."""
 
+from pathlib import Path
+
 from flask import Flask
 
 from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
@@ -13,6 +15,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config)
     app.config.update(overrides)
+    # The default SQLite file, e-mails and uploads live here; a fresh clone has no such folder.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
     _register_blueprints(app)
