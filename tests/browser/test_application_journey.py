@@ -427,7 +427,7 @@ def test_applicant_applies_in_russian_and_coordinator_reads_the_application(
     coordinator.goto(f"/manage/calls/{call.id}/applications")
     expect(heading(coordinator)).to_have_text("Applications")
     coordinator.get_by_label("Name or reference number", exact=True).fill(reference)
-    coordinator.get_by_role("button", name="Apply", exact=True).click()
+    coordinator.get_by_role("button", name="Show", exact=True).click()
     expect(coordinator.get_by_text("1 application", exact=True)).to_be_visible()
     row = coordinator.get_by_role("row").filter(has_text=reference)
     expect(row.get_by_role("cell", name=APPLICANT["full_name"])).to_be_visible()
