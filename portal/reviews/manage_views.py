@@ -129,9 +129,10 @@ def assign_by_hand(application_id: int):
     form = AssignForm()
     assigned = {a.reviewer_id for a in _assignments_of(application)
                 if a.state == AssignmentState.active}
+    declared = services.declared_conflicts(application)
     form.reviewer_id.choices = [
         (r.id, _reviewer_label(r)) for r in _reviewers()
-        if r.id not in assigned and not services.has_conflict(r, application)]
+        if r.id not in assigned and not services.has_conflict(r, application, declared)]
     if form.validate_on_submit():
         reviewer = db.session.get(User, form.reviewer_id.data)
         try:

@@ -134,16 +134,27 @@ def applicant_administrations(application: Application) -> frozenset[str]:
     return frozenset(code for code in codes if code)
 
 
-def has_conflict(reviewer: User, application: Application) -> bool:
-    """Same administration as the applicant, or a conflict the reviewer declared."""
+def declared_conflicts(application: Application) -> set[int]:
+    """Ids of the reviewers who declared a conflict with this application (one query)."""
+    return set(db.session.scalars(sa.select(Assignment.reviewer_id).where(
+        Assignment.application_id == application.id,
+        Assignment.state == AssignmentState.conflict)))
+
+
+def has_conflict(reviewer: User, application: Application,
+                 declared: set[int] | None = None) -> bool:
+    """Same administration as the applicant, or a conflict the reviewer declared.
+
+    Pages that check many reviewers pass `declared` (declared_conflicts) to save a query each.
+    """
     if reviewer.id == application.applicant_id:
         return True
     if reviewer.administration_code and \
             reviewer.administration_code in applicant_administrations(application):
         return True
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Assignment).where(
-        Assignment.application_id == application.id, Assignment.reviewer_id == reviewer.id,
-        Assignment.state == AssignmentState.conflict)) > 0
+    if declared is None:
+        declared = declared_conflicts(application)
+    return reviewer.id in declared
 
 
 # Assigning ----------------------------------------------------------------------------------
