@@ -14,8 +14,9 @@ from portal.audit.models import AuditEvent
 from portal.calls.models import Call, CallState, Criterion
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.reviews.models import Assignment, AssignmentState, Review, ReviewerProfile
+from portal.selection.models import Decision, Offer, OfferState, Outcome
 
-__all__ = ["Assignment", "AssignmentState", "Review", "ReviewerProfile",
+__all__ = ["Decision", "Offer", "OfferState", "Outcome", "Assignment", "AssignmentState", "Review", "ReviewerProfile",
            "Application", "ApplicationSection", "ApplicationState", "Document", "DocumentKind",
            "ReferenceCounter", "Administration", "AuditEvent", "Call", "CallState", "Criterion", "OutboxMessage",
            "OutboxStatus", "Role", "User", "UserRole"]

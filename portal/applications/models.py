@@ -20,6 +20,7 @@ class ApplicationState(enum.StrEnum):
     accepted = "accepted"
     waitlisted = "waitlisted"
     not_selected = "not_selected"
+    declined = "declined"  # selected, then declined the offer or let it expire
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ APPLICATION_STATE_LABELS = {
     ApplicationState.accepted: _l("Selected"),
     ApplicationState.waitlisted: _l("On the waiting list"),
     ApplicationState.not_selected: _l("Not selected"),
+    ApplicationState.declined: _l("Place declined"),
 }
 
 

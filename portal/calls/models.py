@@ -69,6 +69,10 @@ class Call(Bilingual, db.Model):
     # Whether a reviewer who has submitted sees the other reviews of the same application.
     show_other_reviews: so.Mapped[bool] = so.mapped_column(default=False)
     cap_per_administration: so.Mapped[int | None] = so.mapped_column()
+    # Publication of the results, and how long a selected applicant has to answer an offer.
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    published_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    offer_response_days: so.Mapped[int] = so.mapped_column(default=14, server_default="14")
 
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow,
