@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.calls import bp as calls_bp
     from portal.main import bp as main_bp
     from portal.notifications import bp as notifications_bp
+    from portal.reports import bp as reports_bp
     from portal.reviews import bp as reviews_bp
 
     app.register_blueprint(main_bp)
@@ -77,3 +78,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reports_bp)

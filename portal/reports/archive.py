@@ -1,0 +1,71 @@
+"""Every document of a call's applications as one ZIP archive, with a manifest."""
+
+import re
+import tempfile
+import zipfile
+from collections import Counter
+from pathlib import PurePath
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
+
+from portal.applications.models import Application, ApplicationState
+from portal.extensions import db
+from portal.reports.exports import Table, csv_bytes
+from portal.storage import storage
+
+# Drafts are the applicant's own business; a withdrawn application left the competition.
+EXCLUDED_STATES = (ApplicationState.draft, ApplicationState.withdrawn)
+SPOOL_LIMIT = 8 * 1024 * 1024  # beyond this the archive is built on disk, not in memory
+
+
+def archived_applications(call_id: int) -> list[Application]:
+    """The call's applications with their documents (two queries), by reference number."""
+    return db.session.scalars(
+        sa.select(Application)
+        .where(Application.call_id == call_id, Application.state.not_in(EXCLUDED_STATES))
+        .options(so.selectinload(Application.documents), so.lazyload(Application.sections))
+        .order_by(Application.reference)
+    ).all()
+
+
+def ascii_name(text: str, fallback: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+    return name or fallback
+
+
+def entry_name(application: Application, document, n: int) -> str:
+    """<reference>/<kind>-<n>.<ext>: ASCII, no folders or dots from the uploaded name."""
+    extension = PurePath(document.original_name).suffix.lower().lstrip(".")
+    extension = extension if re.fullmatch(r"[a-z0-9]{1,8}", extension) else "bin"
+    reference = ascii_name(application.reference or "", f"application-{application.id}")
+    return f"{reference}/{document.kind.value}-{n}.{extension}"
+
+
+def documents_archive(call) -> tempfile.SpooledTemporaryFile:
+    """Build the archive into a temporary file (rewound); the caller sends and closes it.
+
+    Each file is copied from storage in chunks, so the documents are never all in memory.
+    """
+    files = storage()
+    manifest = Table([_("File in the archive"), _("Reference number"), _("Applicant"),
+                      _("Kind of document"), _("Original file name"), _("Size (bytes)"),
+                      "SHA-256"], [])
+    archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT)
+    with zipfile.ZipFile(archive, "w") as zf:
+        for application in archived_applications(call.id):
+            counts = Counter()
+            for document in application.documents:
+                counts[document.kind] += 1
+                name = entry_name(application, document, counts[document.kind])
+                # PDFs and images are compressed already; deflating them wastes time.
+                compression = (zipfile.ZIP_DEFLATED if name.endswith((".doc", ".docx", ".txt"))
+                               else zipfile.ZIP_STORED)
+                zf.write(files.path(document.storage_key), name, compress_type=compression)
+                manifest.rows.append([name, application.reference, application.applicant_name,
+                                      document.kind.label, document.original_name,
+                                      document.size, document.sha256])
+        zf.writestr("manifest.csv", csv_bytes(manifest))
+    archive.seek(0)
+    return archive

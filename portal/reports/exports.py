@@ -1,0 +1,183 @@
+"""A call's applications and reviews as tables, written as CSV or XLSX.
+
+Headers and labels are in the current locale. Text that a spreadsheet would read as a formula
+is neutralized, so an applicant cannot plant one in the coordinator's Excel.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, date
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from portal.accounts.models import User
+from portal.applications.models import Application, ApplicationState
+from portal.extensions import db
+from portal.phrases import LANGUAGE_NAMES
+from portal.selection.queries import RankingRow, call_ranking
+
+# A cell starting with one of these is a formula (or can start one) in Excel and LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters that XLSX (XML 1.0) cannot hold; openpyxl refuses them.
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list]
+
+
+def neutralize(value):
+    """Text that would start a formula gets a leading quote; numbers and the rest pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def points(value) -> float | None:
+    """A score in points (Fraction or float) rounded for a spreadsheet."""
+    return None if value is None else round(float(value), 2)
+
+
+def yes_no(flag: bool) -> str:
+    return _("Yes") if flag else _("No")
+
+
+def export_filename(call, kind: str, extension: str, today: date) -> str:
+    """FEL-<call slug>-<kind>-<date>.<ext>, in ASCII whatever the slug holds."""
+    slug = re.sub(r"[^a-z0-9]+", "-", call.slug.lower()).strip("-") or f"call-{call.id}"
+    return f"FEL-{slug}-{kind}-{today.isoformat()}.{extension}"
+
+
+# --- the applications table -------------------------------------------------------------------
+
+def application_table(call, ranking: list[RankingRow]) -> Table:
+    """One row per ranked application, then the ineligible ones (no rank, no scores)."""
+    headers = [_("Rank"), _("Reference number"), _("Applicant"), _("Administration"),
+               _("Language of the application"), _("Status"), _("Reviews submitted"),
+               _("Reviews expected"), _("Mean score (points)"), _("Normalized score (points)"),
+               _("Standard deviation (points)"), _("Lowest total (points)"),
+               _("Highest total (points)"), _("Reviews missing"), _("Disagreement"),
+               _("Decision"), _("Waiting list position"), _("Decision note")]
+    rows = [_ranked_row(row) for row in ranking]
+    rows += [_unranked_row(application) for application in ineligible_applications(call.id)]
+    return Table(headers, rows)
+
+
+def ineligible_applications(call_id: int) -> list[Application]:
+    return db.session.scalars(
+        sa.select(Application)
+        .where(Application.call_id == call_id,
+               Application.state == ApplicationState.screened_out)
+        .options(so.joinedload(Application.administration), so.lazyload(Application.sections),
+                 so.lazyload(Application.documents))
+        .order_by(Application.reference)
+    ).all()
+
+
+def _application_cells(application: Application) -> list:
+    administration = application.administration
+    return [application.reference, application.applicant_name,
+            administration.name(get_locale()) if administration else "",
+            str(LANGUAGE_NAMES.get(application.language, application.language)),
+            application.state.label]
+
+
+def _ranked_row(row: RankingRow) -> list:
+    score, decision = row.score, row.decision
+    return [row.rank, *_application_cells(row.application), score.review_count,
+            score.expected_reviews, points(score.raw_mean), points(score.normalized),
+            points(score.std_dev), points(score.score_min), points(score.score_max),
+            yes_no(score.missing_reviews), yes_no(score.disagreement),
+            decision.outcome.label if decision else "",
+            decision.waitlist_position if decision else None,
+            decision.note if decision else ""]
+
+
+def _unranked_row(application: Application) -> list:
+    return [None, *_application_cells(application), *[None] * 9, "", None, ""]
+
+
+# --- the reviews table ------------------------------------------------------------------------
+
+def review_table(call, ranking: list[RankingRow]) -> Table:
+    """One row per submitted review that counts in the ranking, in ranking order."""
+    criteria = list(call.criteria)
+    headers = [_("Reference number"), _("Reviewer"),
+               *[criterion.text("name") for criterion in criteria],
+               _("Weighted total (points)"), _("Overall recommendation"),
+               _("Reviewer's confidence (1–5)"), _("Comments"), _("Submitted at (UTC)")]
+    reviewers = reviewer_names(ranking)
+    rows = []
+    for row in ranking:
+        for review in row.reviews:
+            reviewer_id = review.assignment.reviewer_id
+            rows.append([
+                row.application.reference, reviewers.get(reviewer_id, ""),
+                *[(review.scores or {}).get(str(c.id)) for c in criteria],
+                points(row.score.totals.get(reviewer_id)),
+                review.recommendation.label if review.recommendation else "",
+                review.confidence, review.comments,
+                review.submitted_at.astimezone(UTC).isoformat()])
+    return Table(headers, rows)
+
+
+def reviewer_names(ranking: list[RankingRow]) -> dict[int, str]:
+    """The reviewers' names, in one query whatever the number of reviews."""
+    ids = {review.assignment.reviewer_id for row in ranking for review in row.reviews}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+def csv_bytes(table: Table) -> bytes:
+    """UTF-8 with a byte order mark, which Excel needs to read Cyrillic correctly."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([neutralize(h) for h in table.headers])
+    writer.writerows([["" if v is None else neutralize(v) for v in row] for row in table.rows])
+    return text.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(sheets: list[tuple[str, Table]]) -> bytes:
+    """A workbook with one sheet per (title, table); numbers stay numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)  # streams rows instead of building a cell grid
+    for title, table in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.freeze_panes = "A2"
+        bold = Font(bold=True)
+        header = []
+        for text in table.headers:
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(text))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append([_xlsx_value(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    if isinstance(value, str):
+        return neutralize(ILLEGAL_XML.sub("", value))
+    return value
+
+
+def applications_export(call) -> tuple[Table, Table]:
+    """The applications and the reviews tables of a call, from one ranking."""
+    ranking = call_ranking(call)
+    return application_table(call, ranking), review_table(call, ranking)
