@@ -1,0 +1,25 @@
+"""Words of the selection pages that several templates share."""
+
+from flask_babel import lazy_gettext as _l
+
+# What separated an application from the one ranked just above it (ranking.TIE_BREAKERS).
+TIE_BREAKER_LABELS = {
+    "raw_mean": _l("tie broken by the mean score"),
+    "review_count": _l("tie broken by the number of reviews"),
+    "submitted_at": _l("tie broken by the earlier submission"),
+    "application_id": _l("tie broken by the order of arrival"),
+}
+SORT_LABELS = {
+    "rank": _l("Rank"),
+    "normalized": _l("Normalized score"),
+    "mean": _l("Mean score"),
+    "range": _l("Disagreement (range)"),
+    "reviews": _l("Fewest reviews first"),
+    "reference": _l("Reference number"),
+    "administration": _l("Administration"),
+}
+FLAG_LABELS = {
+    "disagreement": _l("Reviewers disagree"),
+    "missing": _l("Reviews missing"),
+    "none": _l("No flag"),
+}

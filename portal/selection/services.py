@@ -1,0 +1,464 @@
+"""The rules of selecting: deciding, filling the places, publishing the results, offers.
+
+Before publication a decision is the coordinators' private working state: the application keeps
+its state (submitted or under review), so nothing an applicant can see changes. Publication copies
+every decision onto its application, makes an offer to each selected applicant and queues one
+e-mail per applicant, all in one transaction that only one coordinator can win.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from portal.applications.models import Application, ApplicationState
+from portal.audit.services import record_event
+from portal.calls.models import Call, CallState
+from portal.extensions import db
+from portal.notifications.services import queue_email
+from portal.selection.filling import Candidate, fill_places, next_offer
+from portal.selection.models import Decision, Offer, OfferState, Outcome
+from portal.selection.queries import POOL_STATES, call_ranking
+from portal.urls import public_url
+
+# Calls whose results can be decided and published: applications are no longer accepted.
+DECIDABLE_CALL_STATES = (CallState.closed, CallState.in_review, CallState.decided, CallState.published)
+UNPUBLISHED_DECIDABLE = (CallState.closed, CallState.in_review, CallState.decided)
+# An offer not yet answered holds its place, as does an accepted one.
+HOLDING_OFFER_STATES = (OfferState.pending, OfferState.accepted)
+MAX_RESPONSE_DAYS = 90
+
+
+class SelectionError(Exception):
+    """A refused selection step; `message` is a lazy string for the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class StaleDecision(SelectionError):
+    def __init__(self):
+        super().__init__(_l("Another coordinator changed this decision while you were editing it. "
+                            "Their version is shown below; your note is kept in the form."))
+
+
+class AlreadyPublished(SelectionError):
+    def __init__(self):
+        super().__init__(_l("The results of this call have already been published. "
+                            "Nothing was sent again."))
+
+
+def _check_decidable(call: Call) -> None:
+    if call.state not in DECIDABLE_CALL_STATES:
+        raise SelectionError(_l("Decisions can be made once the call has closed."))
+
+
+def is_published(call: Call) -> bool:
+    return call.state == CallState.published
+
+
+# --- Decisions -----------------------------------------------------------------------------------
+
+def decide(application: Application, *, outcome: Outcome, note: str, actor, now: datetime,
+           expected_version: int | None = None, waitlist_position: int | None = None) -> Decision:
+    """Set (or change) one application's decision. After publication the change is visible at once,
+    audited as such, and a newly selected applicant receives an offer."""
+    call = application.call
+    _check_decidable(call)
+    if application.state not in POOL_STATES:
+        raise SelectionError(_l("Only submitted applications that are still in the competition "
+                                "can be decided."))
+    decision = application.decision
+    if decision is not None and expected_version is not None and decision.version != expected_version:
+        raise StaleDecision()
+    published = is_published(call)
+    if published and application.offer is not None and (decision is None or outcome != decision.outcome):
+        raise SelectionError(_l("This applicant has been offered a place: the outcome now follows the "
+                                "offer, which the applicant answers or lets expire."))
+    if published and outcome == Outcome.accepted and application.offer is None:
+        _check_free_place(call, application)
+    previous = decision.outcome if decision else None
+    if decision is None:
+        decision = Decision(application=application, call_id=call.id, outcome=outcome)
+        db.session.add(decision)
+    decision.outcome = outcome
+    decision.note = note.strip()
+    decision.decided_by_id = actor.id
+    decision.decided_at = now
+    db.session.flush()
+    _place_on_waitlist(call, decision, waitlist_position if outcome == Outcome.waitlisted else None)
+    record_event("decision.changed_after_publication" if published else "decision.set", actor=actor,
+                 obj=application, outcome=outcome.value, previous=previous.value if previous else None,
+                 note=decision.note)
+    if published:
+        _apply_after_publication(application, decision, actor=actor, now=now)
+    else:
+        _update_call_state(call)
+    return decision
+
+
+def held_places(call_id: int) -> Counter:
+    """Places held by an accepted or unanswered offer, per administration code."""
+    return Counter(code or "" for code, in db.session.execute(
+        sa.select(Application.administration_code).join(Offer, Offer.application_id == Application.id)
+        .where(Offer.call_id == call_id, Offer.state.in_(HOLDING_OFFER_STATES))))
+
+
+def _check_free_place(call: Call, application: Application) -> None:
+    held = held_places(call.id)
+    if sum(held.values()) >= call.places:
+        raise SelectionError(_l("Every place is taken by an accepted or unanswered offer."))
+    cap = call.cap_per_administration
+    if cap is not None and held[application.administration_code or ""] >= cap:
+        raise SelectionError(_l("This administration already holds as many places as the cap allows."))
+
+
+def _place_on_waitlist(call: Call, decision: Decision, position: int | None) -> None:
+    """Keep the waiting list numbered 1..n; a decision moved to `position` pushes the others down."""
+    waiting = db.session.scalars(
+        sa.select(Decision).where(Decision.call_id == call.id, Decision.outcome == Outcome.waitlisted,
+                                  Decision.id != decision.id)
+        .order_by(Decision.waitlist_position.nulls_last(), Decision.id)).all()
+    if decision.outcome == Outcome.waitlisted:
+        if position is None:
+            position = decision.waitlist_position or len(waiting) + 1
+        position = max(1, min(position, len(waiting) + 1))
+        waiting.insert(position - 1, decision)
+    else:
+        decision.waitlist_position = None
+    for number, item in enumerate(waiting, start=1):
+        if item.waitlist_position != number:
+            item.waitlist_position = number
+    db.session.flush()
+
+
+def _update_call_state(call: Call) -> None:
+    """A call whose every application is decided is `decided`; otherwise it is back in review."""
+    if call.state not in (CallState.in_review, CallState.decided, CallState.closed):
+        return
+    complete = undecided_count(call.id) == 0
+    if complete and call.state != CallState.decided:
+        call.state = CallState.decided
+    elif not complete and call.state == CallState.decided:
+        call.state = CallState.in_review
+
+
+def undecided_count(call_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Application.id))
+        .outerjoin(Decision, Decision.application_id == Application.id)
+        .where(Application.call_id == call_id, Application.state.in_(POOL_STATES),
+               Decision.id.is_(None))) or 0
+
+
+def fill_places_in_rank_order(call: Call, *, actor, now: datetime,
+                              waitlist_length: int | None = None) -> "FillSummary":
+    """Decide every application of the pool from the ranking: places first (within the cap per
+    administration), then the waiting list in rank order, then not selected. Notes are kept."""
+    _check_decidable(call)
+    if is_published(call):
+        raise SelectionError(_l("The results are published: places are now filled through the offers "
+                                "and the waiting list."))
+    rows = call_ranking(call)
+    candidates = [Candidate(r.application.id, r.application.administration_code or "") for r in rows]
+    result = fill_places(candidates, call.places, call.cap_per_administration,
+                         waitlist_length=waitlist_length)
+    by_id = {r.application.id: r for r in rows}
+    positions = {app_id: n for n, app_id in enumerate(result.waitlist, start=1)}
+    outcomes = {**dict.fromkeys(result.accepted, Outcome.accepted),
+                **dict.fromkeys(result.waitlist, Outcome.waitlisted),
+                **dict.fromkeys(result.not_selected, Outcome.not_selected)}
+    for app_id, outcome in outcomes.items():
+        row = by_id[app_id]
+        decision = row.decision
+        if decision is None:
+            decision = Decision(application_id=app_id, call_id=call.id, outcome=outcome)
+            db.session.add(decision)
+        if decision.outcome != outcome or decision.waitlist_position != positions.get(app_id):
+            decision.outcome = outcome
+            decision.waitlist_position = positions.get(app_id)
+            decision.decided_by_id = actor.id
+            decision.decided_at = now
+    db.session.flush()
+    record_event("decision.filled_places", actor=actor, obj=call, accepted=len(result.accepted),
+                 waitlisted=len(result.waitlist), not_selected=len(result.not_selected),
+                 skipped_for_cap=len(result.skipped_for_cap), waitlist_length=waitlist_length)
+    _update_call_state(call)
+    return FillSummary(len(result.accepted), len(result.waitlist), len(result.not_selected),
+                       len(result.skipped_for_cap))
+
+
+@dataclass(frozen=True)
+class FillSummary:
+    accepted: int
+    waitlisted: int
+    not_selected: int
+    skipped_for_cap: int
+
+
+# --- Publication ---------------------------------------------------------------------------------
+
+@dataclass
+class PublicationCheck:
+    outcomes: Counter = field(default_factory=Counter)  # Outcome -> count
+    undecided: int = 0
+    missing_reviews: int = 0
+    screened_out: int = 0
+    places: int = 0
+    over_cap: list[str] = field(default_factory=list)  # administrations above the cap
+
+    @property
+    def blocking(self) -> bool:
+        """Undecided applications or too many selected: publication is refused outright."""
+        return self.undecided > 0 or self.outcomes[Outcome.accepted] > self.places or bool(self.over_cap)
+
+    @property
+    def needs_override(self) -> bool:
+        return self.missing_reviews > 0
+
+    @property
+    def recipients(self) -> int:
+        return sum(self.outcomes.values()) + self.screened_out
+
+
+def publication_check(call: Call, rows=None) -> PublicationCheck:
+    """What publishing now would announce, and what stands in its way (rows: a call_ranking)."""
+    rows = call_ranking(call) if rows is None else rows
+    check = PublicationCheck(places=call.places)
+    held: Counter[str] = Counter()
+    for row in rows:
+        if row.decision is None:
+            check.undecided += 1
+        else:
+            check.outcomes[row.decision.outcome] += 1
+            if row.decision.outcome == Outcome.accepted:
+                held[row.application.administration_code or ""] += 1
+        if row.score.missing_reviews:
+            check.missing_reviews += 1
+    cap = call.cap_per_administration
+    check.over_cap = sorted(code for code, n in held.items() if cap is not None and n > cap)
+    check.screened_out = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.call_id == call.id, Application.state == ApplicationState.screened_out)) or 0
+    return check
+
+
+def publish_results(call: Call, *, actor, now: datetime, response_days: int,
+                    override_reason: str = "") -> PublicationCheck:
+    """Publish the call's results: one winner even when two coordinators press at once.
+
+    The conditional UPDATE of the call's state is the gate: the transaction that changes it goes on
+    to notify; any other finds no row to change and raises AlreadyPublished, sending nothing.
+    """
+    if call.state == CallState.published:
+        raise AlreadyPublished()
+    if call.state not in UNPUBLISHED_DECIDABLE:
+        raise SelectionError(_l("Results can be published once the call has closed."))
+    if not 1 <= response_days <= MAX_RESPONSE_DAYS:
+        raise SelectionError(_l("The time to answer an offer must be between 1 and %(max)d days.",
+                                max=MAX_RESPONSE_DAYS))
+    check = publication_check(call)
+    if check.blocking:
+        raise SelectionError(_l("Publication is refused until every application has a decision and "
+                                "the selected fit the places and the cap per administration."))
+    if check.needs_override and not override_reason.strip():
+        raise SelectionError(_l("Some applications are missing reviews. To publish anyway, give the "
+                                "reason; it is recorded in the audit log."))
+    won = db.session.execute(
+        sa.update(Call)
+        .where(Call.id == call.id, Call.state.in_(UNPUBLISHED_DECIDABLE))
+        .values(state=CallState.published, published_at=now, published_by_id=actor.id,
+                offer_response_days=response_days, version=Call.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        raise AlreadyPublished()  # the caller rolls back: another coordinator has just published
+    db.session.refresh(call)
+    respond_by = now + timedelta(days=response_days)
+    applications = db.session.scalars(
+        sa.select(Application)
+        .where(Application.call_id == call.id,
+               Application.state.in_((*POOL_STATES, ApplicationState.screened_out)))
+        .options(so.joinedload(Application.applicant), so.lazyload(Application.sections),
+                 so.lazyload(Application.documents))).all()
+    decisions = {d.application_id: d for d in db.session.scalars(
+        sa.select(Decision).where(Decision.call_id == call.id))}
+    for application in applications:
+        decision = decisions.get(application.id)
+        offer = None
+        if decision is not None:
+            application.state = ApplicationState(decision.outcome.value)
+            if decision.outcome == Outcome.accepted:
+                offer = Offer(application=application, call_id=call.id, offered_at=now, respond_by=respond_by)
+                db.session.add(offer)
+        _queue_result_email(application, decision, offer)
+    db.session.flush()
+    record_event("call.published", actor=actor, obj=call, response_days=response_days,
+                 override_reason=override_reason.strip() or None,
+                 missing_reviews=check.missing_reviews,
+                 **{outcome.value: check.outcomes[outcome] for outcome in Outcome},
+                 screened_out=check.screened_out)
+    return check
+
+
+RESULT_OUTCOMES = (ApplicationState.accepted, ApplicationState.waitlisted, ApplicationState.not_selected,
+                   ApplicationState.screened_out)
+
+
+def result_subject(state: ApplicationState, reference: str):
+    if state == ApplicationState.accepted:
+        return _l("You have been selected for the fellowship: %(reference)s", reference=reference)
+    if state == ApplicationState.waitlisted:
+        return _l("You are on the waiting list for the fellowship: %(reference)s", reference=reference)
+    return _l("The result of your fellowship application %(reference)s", reference=reference)
+
+
+def _queue_result_email(application: Application, decision: Decision | None, offer: Offer | None) -> None:
+    applicant = application.applicant
+    queue_email(
+        kind="selection_result", recipient=applicant.email, language=applicant.preferred_language,
+        subject=result_subject(application.state, application.reference),
+        **result_email_context(application, decision, offer, applicant))
+
+
+def result_email_context(application, decision, offer, user) -> dict:
+    return dict(user=user, application=application, call=application.call, outcome=application.state.value,
+                waitlist_position=decision.waitlist_position if decision else None, offer=offer,
+                screening_reason=application.screening_reason,
+                application_url=public_url("applications.view_application", application_id=application.id))
+
+
+def preview_result_emails(call: Call, language: str, *, response_days: int, now: datetime) -> list[dict]:
+    """The notification of each outcome as the applicants will receive it, in `language`, rendered
+    with a sample application of the call (or placeholders), without queueing anything."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from portal.accounts.models import User
+
+    sample = db.session.scalars(
+        sa.select(Application).where(Application.call_id == call.id, Application.reference.is_not(None))
+        .order_by(Application.id).limit(1)).first()
+    user = User(full_name=str(_l("Applicant's name")) if sample is None else sample.applicant.full_name,
+                email="applicant@example.org", preferred_language=language,
+                time_zone=sample.applicant.time_zone if sample else call.time_zone)
+    previews = []
+    for state in RESULT_OUTCOMES:
+        application = Application(id=sample.id if sample else 0, call=call, state=state,
+                                  reference=sample.reference if sample else "FEL-0000-0000",
+                                  screening_reason=str(_l("The reason given when the application was "
+                                                          "marked ineligible.")))
+        offer = Offer(respond_by=now + timedelta(days=response_days)) if state == ApplicationState.accepted else None
+        decision = Decision(waitlist_position=1) if state == ApplicationState.waitlisted else None
+        context = result_email_context(application, decision, offer, user)
+        with force_locale(language):
+            subject = str(result_subject(state, application.reference))
+            body = render_template("notifications/email/selection_result.txt", **context)
+        previews.append({"outcome": state, "subject": subject, "body": body})
+    return previews
+
+
+# --- Offers --------------------------------------------------------------------------------------
+
+def _lock_call(call_id: int) -> Call:
+    """Serialize offer changes of one call (PostgreSQL row lock; SQLite writes one at a time)."""
+    return db.session.execute(
+        sa.select(Call).where(Call.id == call_id).with_for_update()).scalar_one()
+
+
+def respond_to_offer(offer: Offer, *, accept: bool, actor, now: datetime) -> Offer | None:
+    """The applicant accepts or declines; a decline offers the place to the next on the waiting list.
+    Returns the offer made to the next applicant, if any."""
+    call = _lock_call(offer.call_id)
+    db.session.refresh(offer)
+    if offer.state != OfferState.pending:
+        raise SelectionError(_l("You have already answered this offer."))
+    if now >= offer.respond_by:
+        raise SelectionError(_l("The time to answer this offer has passed."))
+    offer.state = OfferState.accepted if accept else OfferState.declined
+    offer.responded_at = now
+    record_event("offer.accepted" if accept else "offer.declined", actor=actor, obj=offer.application)
+    if accept:
+        db.session.flush()
+        return None
+    offer.application.state = ApplicationState.declined
+    db.session.flush()
+    return offer_free_places(call, now=now)
+
+
+def expire_due_offers(now: datetime, call_id: int | None = None) -> int:
+    """Expire the unanswered offers past their deadline and offer their places on. Returns the count."""
+    query = sa.select(Offer.id, Offer.call_id).where(Offer.state == OfferState.pending, Offer.respond_by <= now)
+    if call_id is not None:
+        query = query.where(Offer.call_id == call_id)
+    due = db.session.execute(query.order_by(Offer.respond_by)).all()
+    expired = 0
+    for offer_id, offer_call_id in due:
+        call = _lock_call(offer_call_id)
+        offer = db.session.get(Offer, offer_id, populate_existing=True)
+        if offer.state != OfferState.pending:
+            continue
+        offer.state = OfferState.expired
+        offer.application.state = ApplicationState.declined
+        record_event("offer.expired", obj=offer.application)
+        applicant = offer.application.applicant
+        queue_email(kind="offer_expired", recipient=applicant.email, language=applicant.preferred_language,
+                    subject=_l("Your fellowship offer has expired"), user=applicant,
+                    application=offer.application, call=call, offer=offer)
+        db.session.flush()
+        offer_free_places(call, now=now)
+        expired += 1
+    return expired
+
+
+def offer_free_places(call: Call, *, now: datetime) -> Offer | None:
+    """Offer every free place to the next on the waiting list (within the cap). Returns the last offer."""
+    held = held_places(call.id)
+    waiting = db.session.execute(
+        sa.select(Decision, Application.administration_code)
+        .join(Application, Decision.application_id == Application.id)
+        .where(Decision.call_id == call.id, Decision.outcome == Outcome.waitlisted,
+               Application.state == ApplicationState.waitlisted)
+        .order_by(Decision.waitlist_position, Decision.id)).all()
+    decisions = {d.application_id: d for d, _ in waiting}
+    candidates = [Candidate(d.application_id, code or "") for d, code in waiting]
+    made = None
+    while sum(held.values()) < call.places:
+        app_id = next_offer(candidates, held, call.cap_per_administration)
+        if app_id is None:
+            break
+        candidates = [c for c in candidates if c.application_id != app_id]
+        made = _offer_from_waitlist(call, decisions[app_id], now=now)
+        held[made.application.administration_code or ""] += 1
+    return made
+
+
+def _offer_from_waitlist(call: Call, decision: Decision, *, now: datetime) -> Offer:
+    application = decision.application
+    application.state = ApplicationState.accepted
+    decision.outcome = Outcome.accepted
+    offer = Offer(application=application, call_id=call.id, from_waitlist=True, offered_at=now,
+                  respond_by=now + timedelta(days=call.offer_response_days))
+    db.session.add(offer)
+    db.session.flush()
+    _place_on_waitlist(call, decision, None)
+    record_event("offer.made_from_waitlist", obj=application)
+    applicant = application.applicant
+    queue_email(kind="offer_from_waitlist", recipient=applicant.email, language=applicant.preferred_language,
+                subject=_l("A fellowship place is offered to you: %(reference)s",
+                           reference=application.reference),
+                user=applicant, application=application, call=call, offer=offer,
+                application_url=public_url("applications.view_application", application_id=application.id))
+    return offer
+
+
+def _apply_after_publication(application: Application, decision: Decision, *, actor, now: datetime) -> None:
+    """A decision changed after publication is visible at once; a new selection gets its offer."""
+    if decision.outcome == Outcome.accepted and application.offer is None:
+        _offer_from_waitlist(application.call, decision, now=now)
+    else:
+        application.state = ApplicationState(decision.outcome.value)
+    db.session.flush()

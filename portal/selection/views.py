@@ -1,0 +1,239 @@
+"""The coordinator's selection pages (ranking, decisions, publication, fellows) and the
+applicant's answer to an offer."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
+
+from portal.applications.models import Application, ApplicationState
+from portal.calls.models import Call
+from portal.database import utcnow
+from portal.extensions import db
+from portal.forms import form_view
+from portal.permissions import can_manage_applications, is_owner, require
+from portal.selection import bp, services
+from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
+from portal.selection.models import Offer, OfferState, Outcome
+from portal.selection.phrases import FLAG_LABELS, SORT_LABELS
+from portal.selection.queries import call_ranking
+from portal.selection.ranking import DISAGREEMENT_RANGE
+
+PER_PAGE = 50
+
+
+class ListPagination(Pagination):
+    """Flask-SQLAlchemy's pagination over a list already in memory (the ranking is computed in Python)."""
+
+    def _query_items(self):
+        return self._query_args["items"][self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self):
+        return len(self._query_args["items"])
+
+
+# Sort keys of the ranking table: a key function and whether larger values come first.
+SORTS = {
+    "rank": (lambda r: r.rank, False),
+    "normalized": (lambda r: (r.score.normalized is None, -(r.score.normalized or 0), r.rank), False),
+    "mean": (lambda r: (r.score.raw_mean is None, -(r.score.raw_mean or 0), r.rank), False),
+    "range": (lambda r: (r.score.score_range is None, -(r.score.score_range or 0), r.rank), False),
+    "reviews": (lambda r: (r.score.review_count, r.rank), False),
+    "reference": (lambda r: r.application.reference or "", False),
+    "administration": (lambda r: (r.application.administration_code or "", r.rank), False),
+}
+FLAG_FILTERS = {
+    "disagreement": lambda r: r.score.disagreement,
+    "missing": lambda r: r.score.missing_reviews,
+    "none": lambda r: not (r.score.disagreement or r.score.missing_reviews),
+}
+
+
+def _filtered(rows, args):
+    flag = args.get("flag", "")
+    if flag in FLAG_FILTERS:
+        rows = [r for r in rows if FLAG_FILTERS[flag](r)]
+    decision = args.get("decision", "")
+    if decision == "undecided":
+        rows = [r for r in rows if r.decision is None]
+    elif decision in Outcome.__members__:
+        rows = [r for r in rows if r.decision is not None and r.decision.outcome == decision]
+    administration = args.get("administration", "")
+    if administration:
+        rows = [r for r in rows if r.application.administration_code == administration]
+    language = args.get("language", "")
+    if language in ("en", "ru"):
+        rows = [r for r in rows if r.application.language == language]
+    sort = args.get("sort", "rank")
+    key, _reverse = SORTS.get(sort, SORTS["rank"])
+    return sorted(rows, key=key)
+
+
+@bp.route("/manage/calls/<int:call_id>/ranking")
+@require(can_manage_applications)
+def ranking(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    rows = call_ranking(call)
+    shown = _filtered(rows, request.args)
+    page = ListPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE, items=shown)
+    check = services.publication_check(call, rows) if rows else None
+    administrations = sorted({(r.application.administration_code, r.application.administration)
+                              for r in rows if r.application.administration_code}, key=lambda x: x[0])
+    filters = {k: request.args.get(k, "") for k in ("flag", "decision", "administration", "language", "sort")}
+    return render_template("selection/ranking.html", call=call, page=page, total=len(rows),
+                           check=check, filters=filters, administrations=administrations,
+                           fill_form=FillPlacesForm(), sorts=SORTS, disagreement_range=DISAGREEMENT_RANGE,
+                           published=services.is_published(call), flag_labels=FLAG_LABELS,
+                           sort_labels=SORT_LABELS, outcomes=list(Outcome))
+
+
+@bp.route("/manage/calls/<int:call_id>/fill", methods=["POST"])
+@form_view
+@require(can_manage_applications)
+def fill_places(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    form = FillPlacesForm()
+    if not form.validate_on_submit():
+        for _field, _label, message in form.error_items:
+            flash(message, "danger")
+        return redirect(url_for("selection.ranking", call_id=call.id))
+    try:
+        summary = services.fill_places_in_rank_order(call, actor=current_user, now=utcnow(),
+                                                     waitlist_length=form.waitlist_length.data)
+    except services.SelectionError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return redirect(url_for("selection.ranking", call_id=call.id))
+    db.session.commit()
+    flash(_("Places filled: %(accepted)d selected, %(waitlisted)d on the waiting list, "
+            "%(not_selected)d not selected.", accepted=summary.accepted, waitlisted=summary.waitlisted,
+            not_selected=summary.not_selected), "success")
+    if summary.skipped_for_cap:
+        flash(_("%(count)d applications were passed over because of the cap per administration; they "
+                "are on the waiting list.", count=summary.skipped_for_cap), "info")
+    return redirect(url_for("selection.ranking", call_id=call.id))
+
+
+@bp.route("/manage/applications/<int:application_id>/decision", methods=["GET", "POST"])
+@form_view
+@require(can_manage_applications)
+def decide(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    call = application.call
+    decision = application.decision
+    form = DecisionForm(data=None if request.method == "POST" else {
+        "outcome": decision.outcome.value if decision else None,
+        "waitlist_position": decision.waitlist_position if decision else None,
+        "note": decision.note if decision else "",
+        "version": decision.version if decision else ""})
+    if form.validate_on_submit():
+        try:
+            services.decide(application, outcome=Outcome(form.outcome.data), note=form.note.data or "",
+                            actor=current_user, now=utcnow(),
+                            expected_version=int(form.version.data) if form.version.data else None,
+                            waitlist_position=form.waitlist_position.data)
+        except services.SelectionError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+            if isinstance(error, services.StaleDecision):
+                db.session.refresh(application)
+                form.version.data = application.decision.version
+        else:
+            db.session.commit()
+            flash(_("Decision saved for %(reference)s.", reference=application.reference), "success")
+            return redirect(url_for("selection.ranking", call_id=call.id, _anchor=f"a{application.id}"))
+    row = next((r for r in call_ranking(call) if r.application.id == application.id), None)
+    return render_template("selection/decision.html", application=application, call=call, form=form,
+                           row=row, current=application.decision,
+                           published=services.is_published(call))
+
+
+@bp.route("/manage/calls/<int:call_id>/publish", methods=["GET", "POST"])
+@form_view
+@require(can_manage_applications)
+def publish(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            services.publish_results(call, actor=current_user, now=utcnow(),
+                                     response_days=form.response_days.data,
+                                     override_reason=form.override_reason.data or "")
+        except services.SelectionError as error:
+            db.session.rollback()
+            if isinstance(error, services.AlreadyPublished):
+                flash(str(error.message), "info")
+                return redirect(url_for("selection.fellows", call_id=call.id))
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The results are published and the applicants are being notified."), "success")
+            return redirect(url_for("selection.fellows", call_id=call.id))
+    if services.is_published(call):
+        return render_template("selection/published.html", call=call)
+    check = services.publication_check(call)
+    days = form.response_days.data if isinstance(form.response_days.data, int) else 14
+    previews = {lang: services.preview_result_emails(call, lang, response_days=days, now=utcnow())
+                for lang in ("en", "ru")}
+    return render_template("selection/publish.html", call=call, form=form, check=check, previews=previews,
+                           Outcome=Outcome)
+
+
+@bp.route("/manage/calls/<int:call_id>/fellows")
+@require(can_manage_applications)
+def fellows(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    rows = call_ranking(call)
+    offer_of = {o.application_id: o for o in db.session.scalars(sa.select(Offer).where(Offer.call_id == call.id))}
+    offers = sorted(((r, offer_of[r.application.id]) for r in rows if r.application.id in offer_of),
+                    key=lambda pair: (pair[1].offered_at, pair[0].rank))
+    waiting = sorted((r for r in rows if r.application.state == ApplicationState.waitlisted and r.decision),
+                     key=lambda r: r.decision.waitlist_position or 0)
+    now = utcnow()
+    overdue = [o for _r, o in offers if o.state == OfferState.pending and o.respond_by <= now]
+    return render_template("selection/fellows.html", call=call, offers=offers, waiting=waiting,
+                           overdue=overdue, held=sum(services.held_places(call.id).values()),
+                           confirm_form=ConfirmForm(), published=services.is_published(call))
+
+
+@bp.route("/manage/calls/<int:call_id>/offers/expire", methods=["POST"])
+@form_view
+@require(can_manage_applications)
+def expire_offers(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(str(form.csrf_error_message), "warning")
+        return redirect(url_for("selection.fellows", call_id=call.id))
+    count = services.expire_due_offers(utcnow(), call_id=call.id)
+    db.session.commit()
+    flash(_("Expired offers: %(count)d. Their places were offered to the next on the waiting list.",
+            count=count), "success")
+    return redirect(url_for("selection.fellows", call_id=call.id))
+
+
+@bp.route("/applications/<int:application_id>/offer", methods=["GET", "POST"])
+@form_view
+@login_required
+def respond_to_offer(application_id: int):
+    application = db.session.get(Application, application_id)
+    if application is None or not is_owner(current_user, application) or application.offer is None \
+            or not services.is_published(application.call):
+        abort(404)
+    offer: Offer = application.offer
+    form = OfferResponseForm()
+    if offer.state == OfferState.pending and form.validate_on_submit():
+        try:
+            services.respond_to_offer(offer, accept=form.answer.data == "accept", actor=current_user,
+                                      now=utcnow())
+        except services.SelectionError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Thank you: you have accepted the fellowship place.") if form.answer.data == "accept"
+                  else _("You have declined the fellowship place. Thank you for telling us."), "success")
+            return redirect(url_for("applications.view_application", application_id=application.id))
+    return render_template("selection/offer.html", application=application, offer=offer, form=form,
+                           overdue=offer.respond_by <= utcnow())

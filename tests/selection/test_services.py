@@ -1,0 +1,204 @@
+"""Deciding, filling the places, publishing and the offers, through the services."""
+
+import pytest
+import sqlalchemy as sa
+
+from portal.applications.models import ApplicationState
+from portal.audit.models import AuditEvent
+from portal.calls.models import CallState
+from portal.database import utcnow
+from portal.notifications.models import OutboxMessage
+from portal.selection import services
+from portal.selection.models import Decision, Offer, OfferState, Outcome
+
+
+def _coordinator(create_user):
+    return create_user(roles=("coordinator",))
+
+
+def test_fill_places_selects_the_best_within_places_and_waitlists_the_rest_in_rank_order(
+        db, reviewed_call, create_user):
+    call, (a, b, c, d) = reviewed_call([[3, 3], [5, 5], [4, 4], [2, 2]], places=2)
+    summary = services.fill_places_in_rank_order(call, actor=_coordinator(create_user), now=utcnow())
+    db.session.commit()
+    assert (summary.accepted, summary.waitlisted, summary.not_selected) == (2, 2, 0)
+    decisions = {x.application_id: x for x in db.session.scalars(sa.select(Decision))}
+    assert decisions[b.id].outcome == decisions[c.id].outcome == Outcome.accepted
+    assert (decisions[a.id].waitlist_position, decisions[d.id].waitlist_position) == (1, 2)
+    assert call.state == CallState.decided
+    # Nothing reaches the applicants: their applications are unchanged.
+    assert {x.state for x in (a, b, c, d)} == {ApplicationState.under_review}
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
+        OutboxMessage.kind == "selection_result")) == 0
+
+
+def test_fill_places_respects_the_cap_per_administration(db, reviewed_call, create_user):
+    call, (a, b, c) = reviewed_call([[5, 5], [4, 4], [3, 3]], places=2, cap=1,
+                                    administrations=["GE", "GE", "AM"])
+    summary = services.fill_places_in_rank_order(call, actor=_coordinator(create_user), now=utcnow())
+    outcomes = {x.application_id: x.outcome for x in db.session.scalars(sa.select(Decision))}
+    assert outcomes == {a.id: Outcome.accepted, b.id: Outcome.waitlisted, c.id: Outcome.accepted}
+    assert summary.skipped_for_cap == 1
+
+
+def test_waitlist_length_sends_the_rest_to_not_selected(db, reviewed_call, create_user):
+    call, apps = reviewed_call([[5], [4], [3], [2]], places=1)
+    services.fill_places_in_rank_order(call, actor=_coordinator(create_user), now=utcnow(), waitlist_length=1)
+    outcomes = [db.session.scalar(sa.select(Decision.outcome).where(Decision.application_id == a.id))
+                for a in apps]
+    assert outcomes == [Outcome.accepted, Outcome.waitlisted, Outcome.not_selected, Outcome.not_selected]
+
+
+def test_a_decision_moved_on_the_waiting_list_renumbers_the_others(db, reviewed_call, create_user):
+    call, (a, b, c, d) = reviewed_call([[5], [4], [3], [2]], places=1)
+    coordinator = _coordinator(create_user)
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    services.decide(d, outcome=Outcome.waitlisted, note="Strong project", actor=coordinator, now=utcnow(),
+                    waitlist_position=1)
+    db.session.commit()
+    positions = {x.application_id: x.waitlist_position for x in db.session.scalars(sa.select(Decision))}
+    assert positions == {a.id: None, d.id: 1, b.id: 2, c.id: 3}
+    services.decide(b, outcome=Outcome.not_selected, note="", actor=coordinator, now=utcnow())
+    positions = {x.application_id: x.waitlist_position for x in db.session.scalars(sa.select(Decision))}
+    assert positions == {a.id: None, d.id: 1, b.id: None, c.id: 2}
+
+
+def test_a_stale_decision_is_refused(db, reviewed_call, create_user):
+    call, (a,) = reviewed_call([[5]], places=1)
+    coordinator = _coordinator(create_user)
+    decision = services.decide(a, outcome=Outcome.accepted, note="", actor=coordinator, now=utcnow())
+    seen = decision.version
+    services.decide(a, outcome=Outcome.waitlisted, note="", actor=coordinator, now=utcnow(),
+                    expected_version=seen)
+    with pytest.raises(services.StaleDecision):
+        services.decide(a, outcome=Outcome.not_selected, note="", actor=coordinator, now=utcnow(),
+                        expected_version=seen)
+
+
+def _decide_all(call, coordinator, **kw):
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow(), **kw)
+
+
+def test_publication_is_refused_while_applications_are_undecided(db, reviewed_call, create_user):
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator = _coordinator(create_user)
+    services.decide(a, outcome=Outcome.accepted, note="", actor=coordinator, now=utcnow())
+    with pytest.raises(services.SelectionError):
+        services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    assert call.state != CallState.published
+
+
+def test_missing_reviews_need_a_reason_which_is_audited(db, reviewed_call, create_user):
+    call, apps = reviewed_call([[5, 5], [4]], places=1, expected=2)
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator)
+    with pytest.raises(services.SelectionError):
+        services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14,
+                             override_reason="The second reviewer fell ill")
+    db.session.commit()
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "call.published"))
+    assert event.details["override_reason"] == "The second reviewer fell ill"
+    assert event.details["missing_reviews"] == 1
+
+
+def test_publication_notifies_everyone_once_in_their_language_and_makes_offers(
+        db, reviewed_call, create_user, create_application):
+    call, (a, b, c) = reviewed_call([[5], [4], [3]], places=1, languages=["ru", "en", "en"])
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator, waitlist_length=1)
+    check = services.publish_results(call, actor=coordinator, now=utcnow(), response_days=10)
+    db.session.commit()
+    assert check.recipients == 3
+    assert (a.state, b.state, c.state) == (ApplicationState.accepted, ApplicationState.waitlisted,
+                                           ApplicationState.not_selected)
+    offer = db.session.scalar(sa.select(Offer))
+    assert offer.application_id == a.id and offer.state == OfferState.pending
+    assert (offer.respond_by - offer.offered_at).days == 10
+    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "selection_result")
+                                  .order_by(OutboxMessage.recipient)).all()
+    by_recipient = {m.recipient: m for m in messages}
+    assert len(messages) == 3
+    assert "Вы отобраны" in by_recipient[a.applicant.email].subject
+    assert "waiting list" in by_recipient[b.applicant.email].subject
+    assert "number 1 on the waiting list" in by_recipient[b.applicant.email].body_text
+    with pytest.raises(services.AlreadyPublished):
+        services.publish_results(call, actor=coordinator, now=utcnow(), response_days=10)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))
+                             .where(OutboxMessage.kind == "selection_result")) == 3
+
+
+def test_a_decline_offers_the_place_to_the_next_and_a_second_decline_moves_further_down(
+        db, reviewed_call, create_user):
+    call, (a, b, c, d) = reviewed_call([[5], [4], [3], [2]], places=1)
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator)
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    db.session.commit()
+    services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=utcnow())
+    db.session.commit()
+    assert a.state == ApplicationState.declined and a.offer.state == OfferState.declined
+    assert b.state == ApplicationState.accepted and b.offer.from_waitlist
+    assert [c.decision.waitlist_position, d.decision.waitlist_position] == [1, 2]
+    services.respond_to_offer(b.offer, accept=False, actor=b.applicant, now=utcnow())
+    db.session.commit()
+    assert c.state == ApplicationState.accepted and c.offer.state == OfferState.pending
+    assert d.state == ApplicationState.waitlisted and d.decision.waitlist_position == 1
+    kinds = db.session.scalars(sa.select(OutboxMessage.recipient).where(
+        OutboxMessage.kind == "offer_from_waitlist").order_by(OutboxMessage.id)).all()
+    assert kinds == [b.applicant.email, c.applicant.email]
+    services.respond_to_offer(c.offer, accept=True, actor=c.applicant, now=utcnow())
+    db.session.commit()
+    assert d.state == ApplicationState.waitlisted and sum(services.held_places(call.id).values()) == 1
+    with pytest.raises(services.SelectionError):
+        services.respond_to_offer(c.offer, accept=False, actor=c.applicant, now=utcnow())
+
+
+def test_a_freed_place_skips_a_waiting_applicant_over_the_cap(db, reviewed_call, create_user):
+    call, (a, b, c, d) = reviewed_call([[5], [4], [3], [2]], places=2, cap=1,
+                                       administrations=["GE", "AM", "AM", "TR"])
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator)
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    db.session.commit()
+    services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=utcnow())
+    db.session.commit()
+    # AM already holds its one place (b), so the place goes to d, not to c.
+    assert d.state == ApplicationState.accepted and c.state == ApplicationState.waitlisted
+
+
+def test_an_expired_offer_goes_to_the_next_on_the_list(db, reviewed_call, create_user):
+    from datetime import timedelta
+
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator)
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=1)
+    db.session.commit()
+    later = utcnow() + timedelta(days=1, seconds=1)
+    with pytest.raises(services.SelectionError):
+        services.respond_to_offer(a.offer, accept=True, actor=a.applicant, now=later)
+    db.session.rollback()
+    assert services.expire_due_offers(later) == 1
+    db.session.commit()
+    assert a.offer.state == OfferState.expired and a.state == ApplicationState.declined
+    assert b.state == ApplicationState.accepted
+    kinds = db.session.scalars(sa.select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
+    assert kinds[-2:] == ["offer_expired", "offer_from_waitlist"]
+    assert services.expire_due_offers(later) == 0
+
+
+def test_a_change_after_publication_is_visible_and_audited(db, reviewed_call, create_user):
+    call, (a, b, c) = reviewed_call([[5], [4], [3]], places=1)
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator, waitlist_length=1)
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    services.decide(c, outcome=Outcome.waitlisted, note="Reconsidered", actor=coordinator, now=utcnow())
+    db.session.commit()
+    assert c.state == ApplicationState.waitlisted and c.decision.waitlist_position == 2
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "decision.changed_after_publication"))
+    assert event.details["previous"] == "not_selected" and event.details["outcome"] == "waitlisted"
+    with pytest.raises(services.SelectionError):  # the only place is held by a's offer
+        services.decide(b, outcome=Outcome.accepted, note="", actor=coordinator, now=utcnow())
