@@ -18,6 +18,7 @@ demo_cli = AppGroup("demo", help="Demo data for trying the portal out.")
 outbox_cli = AppGroup("outbox", help="Send queued e-mails.")
 translate_cli = AppGroup("translate", help="Translation catalog workflow.")
 calls_cli = AppGroup("calls", help="Calls for applications.")
+bench_cli = AppGroup("bench", help="Benchmark data (bench/; never in production).")
 
 
 @users_cli.command("create")
@@ -131,6 +132,30 @@ def close_due_calls_command():
     click.echo(f"calls: {count} closed")
 
 
+@bench_cli.command("seed")
+@click.option("--applications", default=5000, show_default=True)
+@click.option("--reviewers", default=150, show_default=True)
+@click.option("--seed", "seed_value", default=1, show_default=True)
+@click.option("--tag", default="b", show_default=True, help="Names the calls and e-mail addresses.")
+@click.option("--rush-users", default=300, show_default=True,
+              help="Applicants without an application, for the deadline rush.")
+def bench_seed_command(applications, reviewers, seed_value, tag, rush_users):
+    """Fill the database with a closed call of N applications, reviews and decisions."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("benchmark data is not for production")
+    if str(ROOT) not in sys.path:  # bench/ lives beside portal/, not inside it
+        sys.path.insert(0, str(ROOT))
+    from bench.seed import BENCH_PASSWORD, seed_scale
+
+    started = time.perf_counter()
+    seeded = seed_scale(applications=applications, reviewers=reviewers, seed=seed_value, tag=tag,
+                        rush_users=rush_users)
+    counts = ", ".join(f"{value} {name}" for name, value in seeded.counts.items())
+    click.echo(f"seeded in {time.perf_counter() - started:.1f} s: {counts}")
+    click.echo(f"closed call {seeded.closed_call_id}, open call {seeded.open_call_id}; "
+               f"coordinator {seeded.coordinator_email}; password {BENCH_PASSWORD}")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 POT_FILE = ROOT / "translations" / "messages.pot"
 
@@ -186,5 +211,6 @@ def translate_check():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, administrations_cli, demo_cli, outbox_cli, translate_cli, calls_cli):
+    for group in (users_cli, administrations_cli, demo_cli, outbox_cli, translate_cli, calls_cli,
+                  bench_cli):
         app.cli.add_command(group)
