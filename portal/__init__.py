@@ -65,11 +65,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.administrations import bp as administrations_bp
     from portal.applications import bp as applications_bp
+    from portal.audit import bp as audit_bp
     from portal.calls import bp as calls_bp
     from portal.main import bp as main_bp
     from portal.notifications import bp as notifications_bp
     from portal.reports import bp as reports_bp
     from portal.reviews import bp as reviews_bp
+    from portal.statistics import bp as statistics_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -78,4 +80,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(applications_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(statistics_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)

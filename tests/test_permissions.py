@@ -22,6 +22,7 @@ NOT_OWNER = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}
 # ... except that coordinators read submitted applications and their files.
 OWNER_OR_COORDINATOR = {**NOT_OWNER, "coordinator": 200}
 COORDINATOR_POST = {**COORDINATOR_ONLY, "coordinator": 302}  # the action, then back to the page
+COORDINATOR_OR_ADMIN = {**COORDINATOR_ONLY, "admin": 200}
 
 
 class _CallPage(str):
@@ -119,6 +120,8 @@ ROUTES = {
                               COORDINATOR_ONLY),
     "reports.dossier": ("GET", "/manage/applications/{application_id}/dossier.pdf",
                         COORDINATOR_ONLY),
+    "statistics.call_statistics": ("GET", "/manage/calls/{call_id}/statistics", COORDINATOR_ONLY),
+    "audit.audit_log": ("GET", "/manage/audit", COORDINATOR_OR_ADMIN),
     "calls.list_calls": ("GET", "/manage/calls", COORDINATOR_ONLY),
     "calls.create_call": ("GET", "/manage/calls/new", COORDINATOR_ONLY),
     "calls.manage_call": ("GET", "/manage/calls/{call_id}", COORDINATOR_ONLY),

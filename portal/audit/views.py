@@ -1,0 +1,81 @@
+"""The audit log page for coordinators and admins."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import render_template, request, url_for
+from flask_babel import get_timezone
+from flask_login import current_user
+
+from portal.audit import bp, queries
+from portal.audit.labels import action_label, object_type_label
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+from portal.permissions import (
+    can_manage_administrations,
+    can_manage_applications,
+    can_manage_calls,
+    can_manage_users,
+    can_view_audit_log,
+    require,
+)
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class EventRow:
+    occurred_at: datetime
+    actor: object | None  # the User, None for the system or a deleted account
+    action: str
+    action_label: str
+    object_type: str
+    object_label: str
+    object_id: str
+    object_url: str | None
+    ip_address: str
+    details: list[tuple[str, str]]
+
+
+@bp.route("/manage/audit")
+@require(can_view_audit_log)
+def audit_log():
+    filters, errors = queries.parse_filters(request.args)
+    query = queries.events_query(filters, zone=str(get_timezone()))
+    page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "audit/log.html", page=page, rows=event_rows(page.items), errors=errors,
+        values={name: request.args.get(name, "") for name in queries.FILTER_NAMES},
+        object_types=[(code, object_type_label(code)) for code in
+                      queries.choices(AuditEvent.object_type, filters.object_type) if code],
+        actions=[(code, action_label(code)) for code in
+                 queries.choices(AuditEvent.action, filters.action)])
+
+
+def event_rows(events) -> list[EventRow]:
+    """A page of events with their actors and links, in two queries whatever its length."""
+    actors = queries.actors_by_id(events)
+    openable = queries.submitted_application_ids(events)
+    return [EventRow(e.occurred_at, actors.get(e.actor_id), e.action, action_label(e.action),
+                     e.object_type, object_type_label(e.object_type), e.object_id,
+                     object_url(e.object_type, e.object_id, openable), e.ip_address,
+                     queries.detail_items(e.details))
+            for e in events]
+
+
+def object_url(object_type: str, object_id: str, openable_applications: set[str]) -> str | None:
+    """The object's management page, where there is one the viewer may open."""
+    if not object_id:
+        return None
+    if object_type == "application" and object_id in openable_applications \
+            and can_manage_applications(current_user):
+        return url_for("applications.manage_application", application_id=int(object_id))
+    if object_type == "call" and object_id.isascii() and object_id.isdigit() \
+            and can_manage_calls(current_user):
+        return url_for("calls.manage_call", call_id=int(object_id))
+    if object_type == "user" and object_id.isascii() and object_id.isdigit() \
+            and can_manage_users(current_user):
+        return url_for("accounts.edit_user", user_id=int(object_id))
+    if object_type == "administration" and can_manage_administrations(current_user):
+        return url_for("administrations.edit_administration", code=object_id)
+    return None

@@ -1,0 +1,114 @@
+"""The figures of a call's statistics page, gathered in a fixed number of queries.
+
+Counts are grouped in the database; scores come from the ranking and progress from the
+reviews' own query, both of which load a call in a constant number of queries.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.administrations.models import Administration
+from portal.applications.models import Application, ApplicationState
+from portal.extensions import db
+from portal.reviews.queries import call_progress
+from portal.selection.models import Decision, Offer, OfferState, Outcome
+from portal.selection.queries import call_ranking
+
+
+@dataclass(frozen=True)
+class AdministrationCount:
+    code: str | None
+    name: str
+    submitted: int
+    drafts: int
+
+
+@dataclass(frozen=True)
+class ReviewerProgress:
+    name: str
+    assigned: int
+    submitted: int
+
+
+@dataclass
+class CallStatistics:
+    by_administration: list[AdministrationCount]
+    by_language: dict[str, int]  # submitted applications per language: en, ru
+    drafts: int
+    raw_means: list[float]  # one per application with at least one review that counts
+    normalized: list[float]
+    reviewers: list[ReviewerProgress]
+    outcomes: dict[Outcome, int]
+    offers: dict[OfferState, int] | None  # None before publication
+
+    @property
+    def submitted(self) -> int:
+        return sum(self.by_language.values())
+
+    @property
+    def reviews_assigned(self) -> int:
+        return sum(r.assigned for r in self.reviewers)
+
+    @property
+    def reviews_submitted(self) -> int:
+        return sum(r.submitted for r in self.reviewers)
+
+    @property
+    def reviews_percent(self) -> int | None:
+        if not self.reviews_assigned:
+            return None
+        return round(100 * self.reviews_submitted / self.reviews_assigned)
+
+
+def application_counts(call_id: int) -> list[tuple[str | None, str, bool, int]]:
+    """(administration code, language, is draft, count) for a call's applications."""
+    is_draft = Application.state == ApplicationState.draft
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Application.administration_code, Application.language, is_draft,
+                  sa.func.count(Application.id))
+        .where(Application.call_id == call_id)
+        .group_by(Application.administration_code, Application.language, is_draft))]
+
+
+def per_administration(counts, locale) -> list[AdministrationCount]:
+    """Submitted and draft counts per administration, most submitted first, then by name."""
+    totals: dict[str | None, list[int]] = {}
+    for code, _language, draft, count in counts:
+        totals.setdefault(code, [0, 0])[1 if draft else 0] += count
+    known = {a.code: a for a in db.session.scalars(
+        sa.select(Administration).where(Administration.code.in_([c for c in totals if c])))}
+    rows = [AdministrationCount(code, known[code].name(locale) if code in known else (code or ""),
+                                submitted, drafts)
+            for code, (submitted, drafts) in totals.items()]
+    return sorted(rows, key=lambda r: (-r.submitted, -r.drafts, r.name))
+
+
+def grouped_counts(model, column, call_id: int, states) -> dict:
+    """{state: count} for every state, zero where there are none."""
+    found = dict(db.session.execute(
+        sa.select(column, sa.func.count(model.id)).where(model.call_id == call_id)
+        .group_by(column)).all())
+    return {state: found.get(state, 0) for state in states}
+
+
+def call_statistics(call, locale) -> CallStatistics:
+    counts = application_counts(call.id)
+    by_language = {"en": 0, "ru": 0}
+    for _code, language, draft, count in counts:
+        if not draft:
+            by_language[language] = by_language.get(language, 0) + count
+    ranking = call_ranking(call)
+    _per_application, per_reviewer = call_progress(call.id)
+    published = call.published_at is not None
+    return CallStatistics(
+        by_administration=per_administration(counts, locale),
+        by_language=by_language,
+        drafts=sum(count for *_rest, draft, count in counts if draft),
+        raw_means=[float(r.score.raw_mean) for r in ranking if r.score.raw_mean is not None],
+        normalized=[r.score.normalized for r in ranking if r.score.normalized is not None],
+        reviewers=[ReviewerProgress(user.full_name, assigned, submitted)
+                   for user, assigned, submitted in per_reviewer],
+        outcomes=grouped_counts(Decision, Decision.outcome, call.id, Outcome),
+        offers=grouped_counts(Offer, Offer.state, call.id, OfferState) if published else None,
+    )
