@@ -207,3 +207,14 @@ def test_non_coordinators_cannot_export(client, login_as, create_user, reviewed_
     login_as(create_user(roles=("reviewer",)))
     assert client.get(f"/manage/calls/{call.id}/exports/applications.csv").status_code == 403
     assert client.get(f"/manage/calls/{call.id}/exports/documents.zip").status_code == 403
+
+
+def test_reports_page_links_every_download_and_each_dossier(client, login_as, coordinator,
+                                                            reviewed_call):
+    call, apps = reviewed_call
+    login_as(coordinator)
+    html = client.get(f"/manage/calls/{call.id}/reports").get_data(as_text=True)
+    for path in ("applications.xlsx", "applications.csv", "reviews.csv", "documents.zip"):
+        assert f'href="/manage/calls/{call.id}/exports/{path}"' in html
+    for application in apps.values():
+        assert f'href="/manage/applications/{application.id}/dossier.pdf"' in html
