@@ -1,0 +1,238 @@
+"""The selection pages through HTTP: ranking, decisions, publication, offers; and what applicants see."""
+
+import re
+import threading
+
+import sqlalchemy as sa
+
+from portal.applications.models import ApplicationState
+from portal.calls.models import CallState
+from portal.notifications.models import OutboxMessage
+from portal.selection.models import Decision, Offer, OfferState, Outcome
+from tests.conftest import PASSWORD, csrf_token_from
+
+
+def _decided_call(reviewed_call, **kw):
+    return reviewed_call([[5, 5], [4, 3], [3, 1], [1, 5]], places=1, **kw)
+
+
+def test_ranking_page_shows_scores_flags_and_filters(client, login_as, create_user, reviewed_call):
+    call, (a, b, c, d) = _decided_call(reviewed_call)
+    login_as(create_user(roles=("coordinator",)))
+    html = client.get(f"/manage/calls/{call.id}/ranking").get_data(as_text=True)
+    references = re.findall(r'data-reference="([^"]+)"', html)
+    assert references[0] == a.reference and len(references) == 4
+    assert html.count("Reviewers disagree</span>") == 2  # c (3 vs 1 → 50 points) and d (1 vs 5)
+    flagged = client.get(f"/manage/calls/{call.id}/ranking?flag=disagreement").get_data(as_text=True)
+    assert set(re.findall(r'data-reference="([^"]+)"', flagged)) == {c.reference, d.reference}
+    by_mean = client.get(f"/manage/calls/{call.id}/ranking?sort=mean").get_data(as_text=True)
+    assert re.findall(r'data-reference="([^"]+)"', by_mean)[0] == a.reference
+    assert "Without a decision: 4" in html
+
+
+def test_coordinator_fills_places_then_changes_one_decision(client, forms, login_as, create_user,
+                                                            reviewed_call, db):
+    call, (a, b, c, d) = _decided_call(reviewed_call)
+    login_as(create_user(roles=("coordinator",)))
+    url = f"/manage/calls/{call.id}/ranking"
+    refused = forms.post(f"/manage/calls/{call.id}/fill", {}, page=url)  # without the confirmation
+    assert refused.status_code == 302 and db.session.scalar(sa.select(sa.func.count(Decision.id))) == 0
+    forms.post(f"/manage/calls/{call.id}/fill", {"confirm": "y"}, page=url)
+    html = client.get(url).get_data(as_text=True)
+    assert "Selected: 1" in html and "Waiting list: 3" in html
+    decision_url = f"/manage/applications/{d.id}/decision"
+    page = client.get(decision_url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = forms.post(decision_url, {"outcome": "not_selected", "note": "Project out of scope",
+                                         "version": version})
+    assert response.status_code == 302
+    stale = forms.post(decision_url, {"outcome": "waitlisted", "note": "My note", "version": version})
+    text = stale.get_data(as_text=True)
+    assert stale.status_code == 200 and "Another coordinator changed this decision" in text
+    assert "My note" in text  # nothing typed is lost
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Decision.note).where(Decision.application_id == d.id)) == \
+        "Project out of scope"
+
+
+def test_publish_page_previews_every_outcome_in_both_languages_and_counts(
+        client, forms, login_as, create_user, reviewed_call):
+    call, apps = _decided_call(reviewed_call)
+    login_as(create_user(roles=("coordinator",)))
+    page = client.get(f"/manage/calls/{call.id}/publish").get_data(as_text=True)
+    assert "4 applications have no decision yet" in page and 'name="confirm"' not in page
+    forms.post(f"/manage/calls/{call.id}/fill", {"confirm": "y", "waitlist_length": "2"},
+               page=f"/manage/calls/{call.id}/ranking")
+    page = client.get(f"/manage/calls/{call.id}/publish").get_data(as_text=True)
+    assert 'name="confirm"' in page
+    assert page.count('class="mb-2 preview" lang="en"') == 4 and page.count('class="mb-2 preview" lang="ru"') == 4
+    assert apps[0].reference in page
+    counts = re.search(r'id="publication-counts".*?</table>', page, re.S).group(0)
+    assert re.findall(r'<td class="text-end">([^<]+)</td>', counts) == ["1 / 1", "2", "1", "0", "4"]
+
+
+def test_publication_without_confirmation_or_token_changes_nothing(client, forms, login_as, create_user,
+                                                                   reviewed_call, db, outbox):
+    call, apps = _decided_call(reviewed_call)
+    login_as(create_user(roles=("coordinator",)))
+    forms.post(f"/manage/calls/{call.id}/fill", {"confirm": "y"}, page=f"/manage/calls/{call.id}/ranking")
+    url = f"/manage/calls/{call.id}/publish"
+    unconfirmed = forms.post(url, {"response_days": "14"})
+    assert unconfirmed.status_code == 200 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    forged = client.post(url, data={"response_days": "14", "confirm": "y", "csrf_token": "forged"})
+    assert "This form had expired" in forged.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(call), call.id).state != CallState.published
+    assert [m for m in outbox() if m.kind == "selection_result"] == []
+
+
+def test_two_coordinators_publishing_at_once_send_one_set_of_emails(app, db, reviewed_call, create_user):
+    call, apps = _decided_call(reviewed_call)
+    coordinators = [create_user(roles=("coordinator",)) for _ in range(2)]
+    from portal.database import utcnow
+    from portal.selection.services import fill_places_in_rank_order
+
+    fill_places_in_rank_order(call, actor=coordinators[0], now=utcnow())
+    db.session.commit()
+    sessions = []
+    for coordinator in coordinators:
+        c = app.test_client()
+        token = csrf_token_from(c.get("/login").get_data(as_text=True))
+        c.post("/login", data={"email": coordinator.email, "password": PASSWORD, "csrf_token": token})
+        token = csrf_token_from(c.get(f"/manage/calls/{call.id}/publish").get_data(as_text=True))
+        sessions.append((c, token))
+    barrier = threading.Barrier(len(sessions))
+    statuses = []
+    url = f"/manage/calls/{call.id}/publish"
+    db.session.commit()  # hold no transaction (on SQLite, a lock) while the requests run
+
+    def publish(c, token):
+        barrier.wait()
+        response = c.post(url,
+                          data={"response_days": "14", "confirm": "y", "csrf_token": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=publish, args=pair) for pair in sessions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    assert statuses == [302, 302]
+    recipients = db.session.scalars(sa.select(OutboxMessage.recipient)
+                                    .where(OutboxMessage.kind == "selection_result")).all()
+    assert sorted(recipients) == sorted(a.applicant.email for a in apps)
+    assert db.session.scalar(sa.select(sa.func.count(Offer.id))) == 1
+    db.session.commit()
+
+
+# --- What the applicant sees --------------------------------------------------------------------
+
+LEAKS = {
+    "en": ["Selected", "selected", "waiting list", "Waiting list", "Result", "score", "Ineligible",
+           "SECRET-NOTE", "SECRET-REASON", "/offer"],
+    "ru": ["Отобран", "отобран", "резервн", "Результат", "балл", "Не соответствует",
+           "SECRET-NOTE", "SECRET-REASON", "/offer"],
+}
+
+
+def _crawl(client, start: str) -> dict[str, str]:
+    """Every page of the applicant's own area reachable by links from `start` (GET only)."""
+    seen, queue, pages = set(), [start], {}
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        if response.mimetype == "application/pdf":
+            from io import BytesIO
+
+            from pypdf import PdfReader
+
+            pages[url] = "\n".join(p.extract_text() for p in PdfReader(BytesIO(response.data)).pages)
+            continue
+        html = response.get_data(as_text=True)
+        pages[url] = html
+        for link in re.findall(r'href="(/applications[^"#?]*)"', html):
+            queue.append(link)
+    return pages
+
+
+def test_before_publication_no_page_pdf_or_email_reveals_a_decision(
+        client, login_as, create_user, reviewed_call, db, outbox, create_application):
+    call, (a, b, c, d) = _decided_call(reviewed_call, languages=["ru", "en", "en", "ru"])
+    from portal.applications.services import screen_out
+    from portal.database import utcnow
+    from portal.selection import services
+
+    coordinator = create_user(roles=("coordinator",))
+    screen_out(d, actor=coordinator, reason="SECRET-REASON", now=utcnow())
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow(), waitlist_length=1)
+    services.decide(a, outcome=Outcome.accepted, note="SECRET-NOTE", actor=coordinator, now=utcnow())
+    db.session.commit()
+    for application in (a, b, c, d):
+        language = application.applicant.preferred_language
+        client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
+        login_as(application.applicant)
+        pages = _crawl(client, "/applications/")
+        assert f"/applications/{application.id}" in pages and f"/applications/{application.id}/pdf" in pages
+        for url, text in pages.items():
+            for leak in LEAKS[language] + LEAKS["en"][-3:]:
+                assert leak not in text, (application.reference, url, leak)
+        assert client.get(f"/applications/{application.id}/offer").status_code == 404
+    for message in outbox():
+        for leak in LEAKS["en"] + LEAKS["ru"]:
+            assert leak not in message.subject + message.body_text, (message.kind, leak)
+
+
+def test_after_publication_the_applicant_reads_the_result_and_accepts_in_russian(
+        client, forms, login_as, create_user, reviewed_call, db, outbox):
+    call, (a, b, c, d) = _decided_call(reviewed_call, languages=["ru", "en", "en", "en"])
+    from portal.database import utcnow
+    from portal.selection import services
+
+    coordinator = create_user(roles=("coordinator",))
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    db.session.commit()
+    login_as(a.applicant)
+    page = client.get(f"/applications/{a.id}").get_data(as_text=True)
+    assert f"/applications/{a.id}/offer" in page
+    response = forms.post(f"/applications/{a.id}/offer", {})
+    assert response.status_code == 200 and 'id="error-summary-title"' in response.get_data(as_text=True)
+    response = forms.post(f"/applications/{a.id}/offer", {"answer": "accept"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offer, a.offer.id).state == OfferState.accepted
+    again = forms.post(f"/applications/{a.id}/offer", {"answer": "decline"}, page=f"/applications/{a.id}")
+    assert again.status_code == 200
+    assert db.session.get(Offer, a.offer.id).state == OfferState.accepted
+
+
+def test_a_declined_offer_reaches_the_next_applicant_through_the_pages(
+        client, forms, login_as, create_user, reviewed_call, db, outbox):
+    call, (a, b, c, d) = _decided_call(reviewed_call)
+    from portal.database import utcnow
+    from portal.selection import services
+
+    coordinator = create_user(roles=("coordinator",))
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    db.session.commit()
+    login_as(a.applicant)
+    forms.post(f"/applications/{a.id}/offer", {"answer": "decline"})
+    db.session.expire_all()
+    assert a.state == ApplicationState.declined
+    assert b.state == ApplicationState.accepted
+    assert outbox()[-1].recipient == b.applicant.email and outbox()[-1].kind == "offer_from_waitlist"
+    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
+    login_as(coordinator)
+    fellows = client.get(f"/manage/calls/{call.id}/fellows").get_data(as_text=True)
+    waiting = db.session.scalars(sa.select(Decision).where(Decision.outcome == Outcome.waitlisted)
+                                 .order_by(Decision.waitlist_position)).all()
+    assert re.findall(r'<li data-reference="([^"]+)"', fellows) == [w.application.reference for w in waiting]
+    assert len(waiting) == 2
+    assert "Places held by an accepted or unanswered offer: 1 of 1." in fellows
