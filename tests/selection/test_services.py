@@ -202,3 +202,17 @@ def test_a_change_after_publication_is_visible_and_audited(db, reviewed_call, cr
     assert event.details["previous"] == "not_selected" and event.details["outcome"] == "waitlisted"
     with pytest.raises(services.SelectionError):  # the only place is held by a's offer
         services.decide(b, outcome=Outcome.accepted, note="", actor=coordinator, now=utcnow())
+
+
+def test_the_expiry_command_expires_due_offers(app, db, reviewed_call, create_user):
+    from datetime import timedelta
+
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator)
+    services.publish_results(call, actor=coordinator, now=utcnow() - timedelta(days=2), response_days=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["selection", "expire-offers"])
+    assert result.exit_code == 0 and "offers: 1 expired" in result.output
+    db.session.expire_all()
+    assert a.offer.state == OfferState.expired and b.offer.state == OfferState.pending
