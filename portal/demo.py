@@ -14,6 +14,7 @@ from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.extensions import db
 from portal.reviews.automatic import assign_call_automatically
+from portal.reviews.demo import seed_demo_reviews
 from portal.reviews.services import update_reviewer_profile
 
 DEMO_PASSWORD = "demo-password-2027"  # noqa: S105 (demo accounts only)
@@ -86,3 +87,4 @@ def _seed_calls_and_applications() -> None:
         if made:
             coordinator = find_user_by_email("coordinator@demo.rocb.example")
             assign_call_automatically(closed, actor=coordinator, now=utcnow())
+            seed_demo_reviews(closed)

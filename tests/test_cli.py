@@ -56,6 +56,12 @@ def test_administrations_load_and_demo_seed_are_repeatable(app, db):
         Application.state == ApplicationState.under_review))
     assert in_review == 5
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) > 0
+    # Two of the three demo reviewers have scored, so the ranking has scores and missing reviews.
+    from portal.reviews.models import Review
+
+    submitted = db.session.scalar(sa.select(sa.func.count()).select_from(Review)
+                                  .where(Review.submitted_at.is_not(None)))
+    assert 0 < submitted < db.session.scalar(sa.select(sa.func.count()).select_from(Assignment))
 
 
 def test_translations_are_complete(app):
