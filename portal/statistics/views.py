@@ -2,6 +2,7 @@
 
 from flask import render_template
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from portal.calls.models import Call
 from portal.extensions import db
@@ -24,7 +25,8 @@ def chart_data(stats) -> dict:
     raw, normalized = charts.histogram(stats.raw_means), charts.histogram(stats.normalized)
     return {
         "administrations_chart": charts.bar_chart(
-            [(row.name, row.submitted) for row in stats.by_administration if row.submitted]),
+            [(row.name or _("Not stated"), row.submitted)
+             for row in stats.by_administration if row.submitted]),
         "languages_chart": charts.bar_chart(
             [(str(LANGUAGE_NAMES.get(code, code)), count) for code, count in stats.by_language.items()]),
         "bins": list(zip(raw, normalized, strict=True)),

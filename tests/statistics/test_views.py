@@ -77,6 +77,8 @@ def test_page_renders_charts_and_tables_in_english(client, login_as, create_user
     assert '<title id="chart-administrations-title">Submitted applications per administration' in html
     assert '<th scope="row">Georgia</th>' in html
     assert "1 of 1 reviews submitted (100%)." in html
+    # A 4 on the 1-5 scale is 75 points: one application in the 70-80 bin of both series.
+    assert '<th scope="row">70–80</th><td class="text-end">1</td><td class="text-end">1</td>' in html
     assert "No decisions yet." in html
     assert "style=" not in html  # the Content-Security-Policy would block inline styles
 
