@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notifications import bp as notifications_bp
     from portal.reports import bp as reports_bp
     from portal.reviews import bp as reviews_bp
+    from portal.selection import bp as selection_bp
     from portal.statistics import bp as statistics_bp
 
     app.register_blueprint(main_bp)
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calls_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(selection_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(audit_bp)

@@ -4,6 +4,7 @@ applicant's answer to an offer."""
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
 
@@ -110,8 +111,10 @@ def fill_places(call_id: int):
             "%(not_selected)d not selected.", accepted=summary.accepted, waitlisted=summary.waitlisted,
             not_selected=summary.not_selected), "success")
     if summary.skipped_for_cap:
-        flash(_("%(count)d applications were passed over because of the cap per administration; they "
-                "are on the waiting list.", count=summary.skipped_for_cap), "info")
+        flash(ngettext("%(num)d application was passed over because of the cap per administration; it is "
+                       "on the waiting list.",
+                       "%(num)d applications were passed over because of the cap per administration; they "
+                       "are on the waiting list.", summary.skipped_for_cap), "info")
     return redirect(url_for("selection.ranking", call_id=call.id))
 
 
