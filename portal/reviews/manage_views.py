@@ -1,6 +1,7 @@
 """The coordinator's pages of reviewing: reviewers, assignments, progress, reminders."""
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -25,10 +26,11 @@ from portal.reviews.models import Assignment, AssignmentState
 from portal.reviews.queries import call_progress
 
 
-def _reviewers() -> list[User]:
+def _reviewers(*options) -> list[User]:
     return db.session.scalars(
         sa.select(User).join(UserRole)
         .where(UserRole.role == Role.reviewer, User.is_active_account)
+        .options(*options)
         .order_by(User.full_name)).all()
 
 
@@ -54,8 +56,9 @@ def list_reviewers():
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=user.email), "success")
         return redirect(url_for("reviews.list_reviewers"))
+    # The profiles in one more query, not one per reviewer.
     return render_template("reviews/manage_reviewers.html", form=form,
-                           reviewers=_reviewers())
+                           reviewers=_reviewers(so.selectinload(User.reviewer_profile)))
 
 
 @bp.route("/manage/calls/<int:call_id>/assignments")

@@ -1,0 +1,102 @@
+"""Every list page issues as many queries at 1,000 rows as at 10: no per-row queries.
+
+The rows come from the benchmark seeder (bench/seed.py, bulk inserts): first a call of 10
+applications and 5 reviewers, measured; then, in the same database, a call of 1,000 applications
+and 50 reviewers (and 100 more calls), measured again.
+"""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from bench.seed import BENCH_PASSWORD, seed_scale
+from portal.extensions import db
+
+PAGES = ("coordinator's application list", "reviewer's dashboard", "applicant's dashboard",
+         "manage assignments (progress)", "one application's assignments", "reviewers",
+         "call list", "public call page", "ranking")
+
+
+def _client(app, email):
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": email,
+                                           "password": BENCH_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _queries(app, client, path) -> int:
+    client.get(path)  # warm: the first request of a process loads catalogs and the like
+    count = [0]
+
+    def counter(*_args, **_kwargs):
+        count[0] += 1
+
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    assert response.status_code == 200, (path, response.status_code)
+    return count[0]
+
+
+def _extra_calls(count: int, tag: str) -> None:
+    from portal.calls.models import Call, CallState
+
+    db.session.execute(sa.insert(Call), [
+        {"slug": f"extra-{tag}-{i}", "state": CallState.draft, "title_en": f"Call {i}",
+         "title_ru": f"Конкурс {i}", "version": 1} for i in range(count)])
+    db.session.commit()
+
+
+def _measure(app, tag: str, seeded) -> dict:
+    from portal.accounts.models import User
+    from portal.applications.models import Application
+    from portal.calls.models import Call
+    from portal.reviews.models import Assignment
+
+    closed, opened = seeded.closed_call_id, seeded.open_call_id
+    reviewer = db.session.scalar(
+        sa.select(User.email).join(Assignment, Assignment.reviewer_id == User.id)
+        .where(User.email.like(f"bench-{tag}-%")).group_by(User.id, User.email)
+        .order_by(sa.func.count().desc()).limit(1))
+    application = db.session.scalar(sa.select(Application.id).where(Application.call_id == closed)
+                                    .order_by(Application.id).limit(1))
+    slug = db.session.get(Call, opened).slug
+    coordinator = _client(app, seeded.coordinator_email)
+    paths = {
+        "coordinator's application list": (coordinator, f"/manage/calls/{closed}/applications"),
+        "reviewer's dashboard": (_client(app, reviewer), "/reviews/"),
+        "applicant's dashboard": (_client(app, seeded.applicant_emails[0]), "/applications/"),
+        "manage assignments (progress)": (coordinator, f"/manage/calls/{closed}/assignments"),
+        "one application's assignments": (coordinator,
+                                          f"/manage/applications/{application}/assignments"),
+        "reviewers": (coordinator, "/manage/reviewers"),
+        "call list": (coordinator, "/manage/calls"),
+        "public call page": (coordinator, f"/calls/{slug}"),
+    }
+    if "selection.ranking" in app.view_functions:
+        paths["ranking"] = (coordinator, f"/manage/calls/{closed}/ranking")
+    return {name: _queries(app, client, path) for name, (client, path) in paths.items()}
+
+
+@pytest.fixture
+def measured(app, administrations):
+    small = seed_scale(applications=10, reviewers=5, tag="s", rush_users=0, drafts=10, places=2,
+                       waitlist=3)
+    at_10 = _measure(app, "s", small)
+    large = seed_scale(applications=1000, reviewers=50, tag="l", rush_users=0, drafts=1000,
+                       places=20, waitlist=30)
+    _extra_calls(100, "l")
+    at_1000 = _measure(app, "l", large)
+    return at_10, at_1000
+
+
+def test_list_pages_issue_as_many_queries_at_1000_rows_as_at_10(measured):
+    at_10, at_1000 = measured
+    assert at_1000 == at_10
+    assert set(at_10) >= set(PAGES) - {"ranking"}
