@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_babel import gettext as _
 
 from portal.applications.models import Application, ApplicationState
@@ -62,7 +63,14 @@ def documents_archive(call) -> tempfile.SpooledTemporaryFile:
                 # PDFs and images are compressed already; deflating them wastes time.
                 compression = (zipfile.ZIP_DEFLATED if name.endswith((".doc", ".docx", ".txt"))
                                else zipfile.ZIP_STORED)
-                zf.write(files.path(document.storage_key), name, compress_type=compression)
+                source = files.path(document.storage_key)
+                if not source.is_file():
+                    # A file lost from storage must not cost the coordinator the whole archive:
+                    # the manifest says which one is missing.
+                    current_app.logger.error("document %s missing from storage", document.id)
+                    name = _("missing from storage: %(name)s", name=name)
+                else:
+                    zf.write(source, name, compress_type=compression)
                 manifest.rows.append([name, application.reference, application.applicant_name,
                                       document.kind.label, document.original_name,
                                       document.size, document.sha256])

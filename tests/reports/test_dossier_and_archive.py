@@ -92,3 +92,25 @@ def test_documents_zip_holds_every_submitted_document_and_a_manifest(
     assert rows[f"{first.reference}/certificate-1.pdf"][2:5] == [
         "'=cmd|' /C calc'!A0", "Certificate", "Сертификат.PDF"]
     assert rows[f"{first.reference}/certificate-2.pdf"][4] == "cert (final) №2.pdf"
+
+
+def test_documents_zip_survives_a_file_lost_from_storage_and_says_so(
+        app, client, login_as, create_user, create_call, create_application, db):
+    from portal.storage import storage
+
+    call = create_call()
+    lost = create_application(call=call, submit=True)
+    kept = create_application(call=call, submit=True)
+    db.session.commit()
+    with app.test_request_context():
+        for document in lost.documents:
+            storage().path(document.storage_key).unlink()
+    login_as(create_user(roles=("coordinator",)))
+    response = client.get(f"/manage/calls/{call.id}/exports/documents.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert not any(n.startswith(lost.reference) for n in names)
+    assert any(n.startswith(kept.reference) for n in names)
+    manifest = archive.read("manifest.csv").decode("utf-8-sig")
+    assert f"missing from storage: {lost.reference}/" in manifest
