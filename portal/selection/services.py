@@ -73,7 +73,8 @@ def decide(application: Application, *, outcome: Outcome, note: str, actor, now:
         raise SelectionError(_l("Only submitted applications that are still in the competition "
                                 "can be decided."))
     decision = application.decision
-    if decision is not None and expected_version is not None and decision.version != expected_version:
+    # expected_version 0: the coordinator saw no decision, so one made meanwhile is not overwritten.
+    if expected_version is not None and (decision.version if decision else 0) != expected_version:
         raise StaleDecision()
     published = is_published(call)
     if published and application.offer is not None and (decision is None or outcome != decision.outcome):
@@ -287,7 +288,8 @@ def publish_results(call: Call, *, actor, now: datetime, response_days: int,
     decisions = {d.application_id: d for d in db.session.scalars(
         sa.select(Decision).where(Decision.call_id == call.id))}
     for application in applications:
-        decision = decisions.get(application.id)
+        # A decision made before the application was found ineligible no longer applies.
+        decision = None if application.state == ApplicationState.screened_out else decisions.get(application.id)
         offer = None
         if decision is not None:
             application.state = ApplicationState(decision.outcome.value)

@@ -129,12 +129,12 @@ def decide(application_id: int):
         "outcome": decision.outcome.value if decision else None,
         "waitlist_position": decision.waitlist_position if decision else None,
         "note": decision.note if decision else "",
-        "version": decision.version if decision else ""})
+        "version": decision.version if decision else 0})
     if form.validate_on_submit():
         try:
             services.decide(application, outcome=Outcome(form.outcome.data), note=form.note.data or "",
                             actor=current_user, now=utcnow(),
-                            expected_version=int(form.version.data) if form.version.data else None,
+                            expected_version=int(form.version.data) if (form.version.data or "").isdigit() else 0,
                             waitlist_position=form.waitlist_position.data)
         except services.SelectionError as error:
             db.session.rollback()

@@ -216,3 +216,26 @@ def test_the_expiry_command_expires_due_offers(app, db, reviewed_call, create_us
     assert result.exit_code == 0 and "offers: 1 expired" in result.output
     db.session.expire_all()
     assert a.offer.state == OfferState.expired and b.offer.state == OfferState.pending
+
+
+def test_a_decision_made_meanwhile_by_another_coordinator_is_not_overwritten(db, reviewed_call, create_user):
+    call, (a,) = reviewed_call([[5]], places=1)
+    services.decide(a, outcome=Outcome.accepted, note="", actor=_coordinator(create_user), now=utcnow())
+    with pytest.raises(services.StaleDecision):  # the second coordinator's page showed no decision
+        services.decide(a, outcome=Outcome.not_selected, note="", actor=_coordinator(create_user), now=utcnow(),
+                        expected_version=0)
+
+
+def test_an_application_found_ineligible_after_its_decision_is_published_as_ineligible(
+        db, reviewed_call, create_user):
+    from portal.applications.services import screen_out
+
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator = _coordinator(create_user)
+    _decide_all(call, coordinator)
+    screen_out(a, actor=coordinator, reason="Not a customs officer", now=utcnow())
+    services.decide(b, outcome=Outcome.accepted, note="", actor=coordinator, now=utcnow())
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    db.session.commit()
+    assert a.state == ApplicationState.screened_out and a.offer is None
+    assert b.state == ApplicationState.accepted and b.offer is not None
