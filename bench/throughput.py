@@ -93,7 +93,7 @@ def count_queries(app, path: str, email: str | None) -> int:
 
 
 def wrk(url: str, seconds: int, cookie: str | None) -> dict:
-    command = ["wrk", "-t1", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency",
+    command = ["wrk", "-t1", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "60s",
                "-H", "Accept-Language: en"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]

@@ -1,6 +1,7 @@
 """Locale and time zone choice, and how moments are shown to people."""
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_date, format_time, get_timezone_location
@@ -69,13 +70,25 @@ def timezone_choices() -> list[str]:
 def zone_label(moment: datetime, zone: ZoneInfo, locale=None) -> str:
     """'Baku, UTC+04:00': a place people recognise and an offset nobody can misread."""
     locale = locale or get_locale()
-    local = moment.astimezone(zone)
-    offset = local.strftime("%z")
+    offset = moment.astimezone(zone).strftime("%z")
     offset_text = f"{offset[:3]}:{offset[3:]}" if offset else ""
-    if zone.key == "UTC":
+    return _zone_label(zone.key, offset_text, str(locale))
+
+
+# A list of 50 moments names the same zone 50 times: the label is made once per zone, offset
+# and language in a process (the catalogs do not change while it runs), not once per row.
+@lru_cache(maxsize=1024)
+def _zone_label(zone_key: str, offset_text: str, locale_name: str) -> str:
+    if zone_key == "UTC":
         return "UTC"
-    city = get_timezone_location(zone, locale=locale, return_city=True)
+    city = get_timezone_location(ZoneInfo(zone_key), locale=locale_name, return_city=True)
     return _("%(city)s, UTC%(offset)s", city=city, offset=offset_text)
+
+
+@lru_cache(maxsize=64)
+def _moment_pattern(locale_name: str) -> str:
+    """The translated pattern of format_moment, looked up once per language."""
+    return _("%(date)s, %(time)s (%(zone)s)")
 
 
 def format_moment(moment: datetime | None, zone_name: str | None = None) -> str:
@@ -85,9 +98,8 @@ def format_moment(moment: datetime | None, zone_name: str | None = None) -> str:
     zone = ZoneInfo(zone_name or str(get_timezone()))
     locale = get_locale()
     local = moment.astimezone(zone)
-    return _(
-        "%(date)s, %(time)s (%(zone)s)",
-        date=format_date(local, "long", locale=locale),
-        time=format_time(local, "short", locale=locale),
-        zone=zone_label(moment, zone, locale),
-    )
+    return _moment_pattern(str(locale)) % {
+        "date": format_date(local, "long", locale=locale),
+        "time": format_time(local, "short", locale=locale),
+        "zone": zone_label(moment, zone, locale),
+    }

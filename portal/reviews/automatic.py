@@ -60,10 +60,19 @@ def assign_call_automatically(call: Call, *, actor, now: datetime) -> solver.Ass
     )
     by_id = {a.id: a for a in applications}
     people = {r.id: r for r in reviewers}
+    # What assign_reviewer would look up pair by pair is loaded above already.
+    declared = {}
+    for application_id, reviewer_id in conflicts:
+        declared.setdefault(application_id, set()).add(reviewer_id)
+    existing = {(a.application_id, a.reviewer_id): a for a in assignments}
     for pair in result.pairs:
         assign_reviewer(by_id[pair.application_id], people[pair.reviewer_id], actor=actor,
                         now=now, automatic=True,
-                        reasons=[reason.to_json() for reason in pair.reasons])
+                        reasons=[reason.to_json() for reason in pair.reasons],
+                        declared=declared.get(pair.application_id, set()),
+                        existing=existing.get((pair.application_id, pair.reviewer_id)),
+                        flush=False)
+    db.session.flush()
     return result
 
 

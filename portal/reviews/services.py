@@ -159,21 +159,31 @@ def has_conflict(reviewer: User, application: Application,
 
 # Assigning ----------------------------------------------------------------------------------
 
+_NOT_LOADED = object()
+
+
 def assign_reviewer(application: Application, reviewer: User, *, actor, now: datetime,
-                    automatic: bool = False, reasons: list | None = None) -> Assignment:
+                    automatic: bool = False, reasons: list | None = None,
+                    declared: set[int] | None = None, existing=_NOT_LOADED,
+                    flush: bool = True) -> Assignment:
     """Assign one reviewer; every path (by hand, in bulk, automatic) comes through here.
 
     Raises ReviewError (not a reviewer, application not reviewable, already assigned) or
-    ConflictOfInterest. Flushes.
+    ConflictOfInterest. Flushes, unless told not to.
+
+    A caller assigning thousands at once (the automatic assignment) passes what it has loaded
+    already: `declared` (see has_conflict), `existing` (this reviewer's assignment to this
+    application, or None), and flush=False, flushing once at the end: no query per pair.
     """
     if Role.reviewer not in reviewer.roles or not reviewer.is_active:
         raise ReviewError(_l("This person is not an active reviewer."))
     if application.state not in REVIEWABLE_STATES:
         raise ReviewError(_l("Only submitted applications can be assigned for review."))
-    if has_conflict(reviewer, application):
+    if has_conflict(reviewer, application, declared):
         raise ConflictOfInterest()
-    assignment = db.session.scalar(sa.select(Assignment).where(
-        Assignment.application_id == application.id, Assignment.reviewer_id == reviewer.id))
+    assignment = existing if existing is not _NOT_LOADED else db.session.scalar(
+        sa.select(Assignment).where(Assignment.application_id == application.id,
+                                    Assignment.reviewer_id == reviewer.id))
     if assignment is not None and assignment.state == AssignmentState.active:
         raise ReviewError(_l("This reviewer is already assigned to this application."))
     if assignment is None:
@@ -186,7 +196,8 @@ def assign_reviewer(application: Application, reviewer: User, *, actor, now: dat
     assignment.assigned_by_id = actor.id if actor else None
     assignment.ended_at = None
     application.state = ApplicationState.under_review
-    db.session.flush()
+    if flush:
+        db.session.flush()
     record_event("assignment.created", actor=actor, obj=application, reviewer=reviewer.id,
                  automatic=automatic)
     return assignment
