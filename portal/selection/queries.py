@@ -1,9 +1,22 @@
-"""Loading a call's ranking from the database: three queries whatever the size of the call."""
+"""Loading a call's ranking from the database, whatever the size of the call in a fixed number of
+queries, and computing it only when its inputs change.
 
+The scores depend on the pool of applications, the reviews that count and the criteria; they are
+computed by `ranking.rank_applications` (exact, and about a second per thousand applications) and
+kept in the process, keyed by a fingerprint of those inputs that two aggregate queries read. Any
+submitted, changed or released review, any application entering or leaving the pool, and any change
+of the criteria changes the fingerprint. Decisions are not part of it: they are read on every call.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 
 from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
@@ -13,6 +26,7 @@ from portal.selection.ranking import (
     ApplicationEntry,
     ApplicationScore,
     CriterionSpec,
+    RankedApplication,
     ReviewScores,
     rank_applications,
 )
@@ -21,16 +35,19 @@ from portal.selection.ranking import (
 # After publication their state is the published outcome, so those states are in the pool too.
 POOL_STATES = (ApplicationState.submitted, ApplicationState.under_review, ApplicationState.accepted,
                ApplicationState.waitlisted, ApplicationState.not_selected, ApplicationState.declined)
+RULES_VERSION = 1  # part of the fingerprint: a change of the ranking rules invalidates what is kept
+CACHED_CALLS = 8  # rankings kept per process (each about 1 kB per application)
 
 
 @dataclass
 class RankingRow:
     rank: int
-    application: Application  # with its administration loaded
+    # An Application for call_ranking; for ranking_table, a row of its listed columns only.
+    application: Any
     score: ApplicationScore
     decided_by: str | None  # the ranking.TIE_BREAKERS key that placed it below the row above
     decision: Decision | None
-    reviews: list[Review]  # the submitted reviews that count, by reviewer id
+    reviews: list[Review]  # call_ranking(with_reviews=True) only: the submitted reviews that count
 
     @property
     def application_id(self) -> int:
@@ -41,51 +58,132 @@ def criterion_specs(call) -> list[CriterionSpec]:
     return [CriterionSpec(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
 
 
-def pool_applications(call_id: int) -> list[Application]:
-    return db.session.scalars(
-        sa.select(Application)
-        .where(Application.call_id == call_id, Application.state.in_(POOL_STATES))
-        .options(so.joinedload(Application.administration), so.lazyload(Application.sections),
-                 so.lazyload(Application.documents))
-    ).all()
+def _in_pool(call_id: int):
+    return sa.and_(Application.call_id == call_id, Application.state.in_(POOL_STATES))
 
 
-def counting_reviews(call_id: int) -> list[Review]:
+def _counting(call_id: int):
     """Submitted reviews of active assignments (a released or conflicted one no longer counts)."""
-    return db.session.scalars(
-        sa.select(Review)
-        .join(Assignment, Review.assignment_id == Assignment.id)
-        .join(Application, Assignment.application_id == Application.id)
-        .where(Application.call_id == call_id, Application.state.in_(POOL_STATES),
-               Assignment.state == AssignmentState.active, Review.submitted_at.is_not(None))
-        .options(so.contains_eager(Review.assignment))
-    ).all()
+    return sa.and_(_in_pool(call_id), Assignment.state == AssignmentState.active,
+                   Review.submitted_at.is_not(None))
 
 
-def review_scores(review: Review, criteria_ids: set[int]) -> dict[int, int]:
+def _reviews_joined(*columns):
+    return (sa.select(*columns).select_from(Review)
+            .join(Assignment, Review.assignment_id == Assignment.id)
+            .join(Application, Assignment.application_id == Application.id))
+
+
+def review_scores(scores: dict | None, criteria_ids: set[int]) -> dict[int, int]:
     """A review's scores keyed by criterion id, for the criteria the call has now."""
-    return {int(key): int(value) for key, value in (review.scores or {}).items()
-            if int(key) in criteria_ids}
+    return {int(key): int(value) for key, value in (scores or {}).items() if int(key) in criteria_ids}
 
 
-def call_ranking(call) -> list[RankingRow]:
-    """Every application of the pool in ranking order, with its scores, reviews and decision."""
-    applications = pool_applications(call.id)
-    reviews = counting_reviews(call.id)
-    decisions = {d.application_id: d for d in db.session.scalars(
-        sa.select(Decision).where(Decision.call_id == call.id))}
+# --- The scores, computed once per change of their inputs ---------------------------------------
+
+def ranking_fingerprint(call) -> str:
+    pool = db.session.execute(
+        sa.select(sa.func.count(Application.id), sa.func.coalesce(sa.func.sum(Application.id), 0),
+                  sa.func.max(Application.submitted_at)).where(_in_pool(call.id))).one()
+    reviews = db.session.execute(_reviews_joined(
+        sa.func.count(Review.id), sa.func.coalesce(sa.func.sum(Review.id), 0),
+        sa.func.coalesce(sa.func.sum(Review.version), 0), sa.func.coalesce(sa.func.sum(Assignment.id), 0),
+        sa.func.max(Review.updated_at)).where(_counting(call.id))).one()
+    criteria = [(c.id, str(c.weight), c.scale_min, c.scale_max) for c in call.criteria]
+    key = repr((RULES_VERSION, call.id, call.reviewers_per_application, criteria, tuple(pool), tuple(reviews)))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _compute(call) -> list[RankedApplication]:
     criteria = criterion_specs(call)
+    if not criteria:
+        return []
     criteria_ids = {c.id for c in criteria}
-    entries = [ApplicationEntry(a.id, call.reviewers_per_application, a.submitted_at) for a in applications]
-    # A review lacking a criterion (one added after it was submitted) cannot be totalled fairly.
-    reviews = [r for r in reviews if set(review_scores(r, criteria_ids)) == criteria_ids]
-    scores = [ReviewScores(r.assignment.application_id, r.assignment.reviewer_id,
-                           review_scores(r, criteria_ids)) for r in reviews]
+    entries = [ApplicationEntry(app_id, call.reviewers_per_application, submitted_at)
+               for app_id, submitted_at in db.session.execute(
+                   sa.select(Application.id, Application.submitted_at).where(_in_pool(call.id)))]
+    scores = []
+    for app_id, reviewer_id, marks in db.session.execute(_reviews_joined(
+            Assignment.application_id, Assignment.reviewer_id, Review.scores).where(_counting(call.id))):
+        marks = review_scores(marks, criteria_ids)
+        # A review lacking a criterion (one added after it was submitted) cannot be totalled fairly.
+        if set(marks) == criteria_ids:
+            scores.append(ReviewScores(app_id, reviewer_id, marks))
+    return rank_applications(entries, reviews=scores, criteria=criteria)
+
+
+class _RankingCache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[int, tuple[str, list[RankedApplication]]] = OrderedDict()
+
+    def get(self, call_id: int, fingerprint: str) -> list[RankedApplication] | None:
+        with self._lock:
+            kept = self._kept.get(call_id)
+            if kept is None or kept[0] != fingerprint:
+                return None
+            self._kept.move_to_end(call_id)
+            return kept[1]
+
+    def put(self, call_id: int, fingerprint: str, ranked: list[RankedApplication]) -> None:
+        with self._lock:
+            self._kept[call_id] = (fingerprint, ranked)
+            self._kept.move_to_end(call_id)
+            while len(self._kept) > CACHED_CALLS:
+                self._kept.popitem(last=False)
+
+
+def ranked_scores(call) -> list[RankedApplication]:
+    """The call's pool in ranking order with its scores (see ranking.py); computed when it changed."""
+    cache = current_app.extensions.setdefault("selection_ranking_cache", _RankingCache())
+    fingerprint = ranking_fingerprint(call)
+    ranked = cache.get(call.id, fingerprint)
+    if ranked is None:
+        ranked = _compute(call)
+        cache.put(call.id, fingerprint, ranked)
+    return ranked
+
+
+# --- Rankings with their applications and decisions ---------------------------------------------
+
+def _decisions(call_id: int) -> dict[int, Decision]:
+    return {d.application_id: d for d in db.session.scalars(sa.select(Decision).where(Decision.call_id == call_id))}
+
+
+# What the ranking page, the decisions and the filling need of each application.
+TABLE_COLUMNS = (Application.id, Application.reference, Application.applicant_name,
+                 Application.administration_code, Application.language, Application.state,
+                 Application.submitted_at)
+
+
+def ranking_table(call) -> list[RankingRow]:
+    """The ranking with each application's listed columns (not the whole application) and decision:
+    what pages of the whole ranking need, in four light queries."""
+    ranked = ranked_scores(call)
+    applications = {row.id: row for row in db.session.execute(sa.select(*TABLE_COLUMNS).where(_in_pool(call.id)))}
+    decisions = _decisions(call.id)
+    return [RankingRow(r.rank, applications[r.application_id], r.score, r.decided_by,
+                       decisions.get(r.application_id), []) for r in ranked if r.application_id in applications]
+
+
+def call_ranking(call, *, with_reviews: bool = True) -> list[RankingRow]:
+    """The ranking with the applications (administration loaded), decisions and, unless told
+    otherwise, the submitted reviews that count (for exports and dossiers)."""
+    ranked = ranked_scores(call)
+    applications = {a.id: a for a in db.session.scalars(
+        sa.select(Application).where(_in_pool(call.id))
+        .options(so.joinedload(Application.administration), so.lazyload(Application.sections),
+                 so.lazyload(Application.documents)))}
+    decisions = _decisions(call.id)
     by_application: dict[int, list[Review]] = {}
-    for review in sorted(reviews, key=lambda r: r.assignment.reviewer_id):
-        by_application.setdefault(review.assignment.application_id, []).append(review)
-    by_id = {a.id: a for a in applications}
-    ranked = rank_applications(entries, reviews=scores, criteria=criteria) if criteria else []
-    return [RankingRow(r.rank, by_id[r.application_id], r.score, r.decided_by,
+    if with_reviews:
+        criteria_ids = {c.id for c in call.criteria}
+        reviews = db.session.scalars(
+            _reviews_joined(Review).where(_counting(call.id))
+            .options(so.contains_eager(Review.assignment)).order_by(Assignment.reviewer_id)).all()
+        for review in reviews:
+            if set(review_scores(review.scores, criteria_ids)) == criteria_ids:
+                by_application.setdefault(review.assignment.application_id, []).append(review)
+    return [RankingRow(r.rank, applications[r.application_id], r.score, r.decided_by,
                        decisions.get(r.application_id), by_application.get(r.application_id, []))
-            for r in ranked]
+            for r in ranked if r.application_id in applications]

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.selection.filling import Candidate, fill_places, next_offer
 from portal.selection.models import Decision, Offer, OfferState, Outcome
-from portal.selection.queries import POOL_STATES, call_ranking
+from portal.selection.queries import POOL_STATES, ranking_table
 from portal.urls import public_url
 
 # Calls whose results can be decided and published: applications are no longer accepted.
@@ -164,7 +164,7 @@ def fill_places_in_rank_order(call: Call, *, actor, now: datetime,
     if is_published(call):
         raise SelectionError(_l("The results are published: places are now filled through the offers "
                                 "and the waiting list."))
-    rows = call_ranking(call)
+    rows = ranking_table(call)
     candidates = [Candidate(r.application.id, r.application.administration_code or "") for r in rows]
     result = fill_places(candidates, call.places, call.cap_per_administration,
                          waitlist_length=waitlist_length)
@@ -227,8 +227,8 @@ class PublicationCheck:
 
 
 def publication_check(call: Call, rows=None) -> PublicationCheck:
-    """What publishing now would announce, and what stands in its way (rows: a call_ranking)."""
-    rows = call_ranking(call) if rows is None else rows
+    """What publishing now would announce, and what stands in its way (rows: a ranking_table)."""
+    rows = ranking_table(call) if rows is None else rows
     check = PublicationCheck(places=call.places)
     held: Counter[str] = Counter()
     for row in rows:

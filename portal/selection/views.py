@@ -3,11 +3,12 @@ applicant's answer to an offer."""
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
 
+from portal.administrations.models import Administration
 from portal.applications.models import Application, ApplicationState
 from portal.calls.models import Call
 from portal.database import utcnow
@@ -18,7 +19,7 @@ from portal.selection import bp, services
 from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
 from portal.selection.models import Offer, OfferState, Outcome
 from portal.selection.phrases import FLAG_LABELS, SORT_LABELS
-from portal.selection.queries import call_ranking
+from portal.selection.queries import ranked_scores, ranking_table
 from portal.selection.ranking import DISAGREEMENT_RANGE
 
 PER_PAGE = 50
@@ -51,6 +52,14 @@ FLAG_FILTERS = {
 }
 
 
+def administration_names(rows) -> dict[str, str]:
+    """Names of the rows' administrations in the viewer's language: one query, one lookup each."""
+    codes = {r.application.administration_code for r in rows} - {None}
+    locale = get_locale()
+    return {a.code: a.name(locale) for a in db.session.scalars(
+        sa.select(Administration).where(Administration.code.in_(codes)))} if codes else {}
+
+
 def _filtered(rows, args):
     flag = args.get("flag", "")
     if flag in FLAG_FILTERS:
@@ -75,15 +84,13 @@ def _filtered(rows, args):
 @require(can_manage_applications)
 def ranking(call_id: int):
     call = db.get_or_404(Call, call_id)
-    rows = call_ranking(call)
+    rows = ranking_table(call)
     shown = _filtered(rows, request.args)
     page = ListPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE, items=shown)
     check = services.publication_check(call, rows) if rows else None
-    administrations = sorted({(r.application.administration_code, r.application.administration)
-                              for r in rows if r.application.administration_code}, key=lambda x: x[0])
     filters = {k: request.args.get(k, "") for k in ("flag", "decision", "administration", "language", "sort")}
     return render_template("selection/ranking.html", call=call, page=page, total=len(rows),
-                           check=check, filters=filters, administrations=administrations,
+                           check=check, filters=filters, administration_names=administration_names(rows),
                            fill_form=FillPlacesForm(), sorts=SORTS, disagreement_range=DISAGREEMENT_RANGE,
                            published=services.is_published(call), flag_labels=FLAG_LABELS,
                            sort_labels=SORT_LABELS, outcomes=list(Outcome))
@@ -146,7 +153,7 @@ def decide(application_id: int):
             db.session.commit()
             flash(_("Decision saved for %(reference)s.", reference=application.reference), "success")
             return redirect(url_for("selection.ranking", call_id=call.id, _anchor=f"a{application.id}"))
-    row = next((r for r in call_ranking(call) if r.application.id == application.id), None)
+    row = next((r for r in ranked_scores(call) if r.application_id == application.id), None)
     return render_template("selection/decision.html", application=application, call=call, form=form,
                            row=row, current=application.decision,
                            published=services.is_published(call))
@@ -187,7 +194,7 @@ def publish(call_id: int):
 @require(can_manage_applications)
 def fellows(call_id: int):
     call = db.get_or_404(Call, call_id)
-    rows = call_ranking(call)
+    rows = ranking_table(call)
     offer_of = {o.application_id: o for o in db.session.scalars(sa.select(Offer).where(Offer.call_id == call.id))}
     offers = sorted(((r, offer_of[r.application.id]) for r in rows if r.application.id in offer_of),
                     key=lambda pair: (pair[1].offered_at, pair[0].rank))
@@ -197,6 +204,7 @@ def fellows(call_id: int):
     overdue = [o for _r, o in offers if o.state == OfferState.pending and o.respond_by <= now]
     return render_template("selection/fellows.html", call=call, offers=offers, waiting=waiting,
                            overdue=overdue, held=sum(services.held_places(call.id).values()),
+                           administration_names=administration_names(rows),
                            confirm_form=ConfirmForm(), published=services.is_published(call))
 
 

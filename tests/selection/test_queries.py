@@ -1,0 +1,72 @@
+"""The ranking is computed once per change of its inputs, and every change of them is seen."""
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from portal.database import utcnow
+from portal.reviews.models import Assignment, AssignmentState, Review
+from portal.selection import queries
+
+
+@pytest.fixture
+def computations(monkeypatch):
+    counted = []
+    original = queries._compute
+
+    def counting(call):
+        counted.append(call.id)
+        return original(call)
+
+    monkeypatch.setattr(queries, "_compute", counting)
+    return counted
+
+
+def _order(call):
+    return [r.application_id for r in queries.ranked_scores(call)]
+
+
+def test_the_ranking_is_computed_once_while_nothing_changes(db, reviewed_call, computations):
+    call, apps = reviewed_call([[5, 4], [3, 3], [2, 5]])
+    first = queries.ranked_scores(call)
+    assert queries.ranked_scores(call) is first
+    assert [r.application_id for r in queries.ranking_table(call)] == [r.application_id for r in first]
+    assert len(computations) == 1
+
+
+def _review_of(db, application, n=0) -> Review:
+    return db.session.scalars(sa.select(Review).join(Assignment).where(
+        Assignment.application_id == application.id).order_by(Review.id)).all()[n]
+
+
+@pytest.mark.parametrize("change", ["rescored", "released", "screened_out", "reweighted", "new_review"])
+def test_every_change_of_the_inputs_is_seen(db, reviewed_call, create_user, computations, change):
+    call, (a, b) = reviewed_call([[5, 5], [4, 4]])
+    assert _order(call) == [a.id, b.id]
+    criterion = call.criteria[0]
+    if change == "rescored":  # the reviews service saves this way: new scores, version + 1
+        for n in (0, 1):
+            review = _review_of(db, a, n)
+            review.scores, review.version, review.updated_at = {str(criterion.id): 1}, review.version + 1, utcnow()
+    elif change == "released":
+        for n in (0, 1):
+            _review_of(db, a, n).assignment.state = AssignmentState.released
+    elif change == "screened_out":
+        from portal.applications.services import screen_out
+
+        screen_out(a, actor=create_user(roles=("coordinator",)), reason="x", now=utcnow())
+    elif change == "reweighted":
+        criterion.weight = Decimal("2")
+    elif change == "new_review":
+        reviewer = create_user(roles=("reviewer",), administration="PL")
+        db.session.add(Assignment(application=b, reviewer=reviewer, state=AssignmentState.active,
+                                  review=Review(scores={str(criterion.id): 5}, submitted_at=utcnow())))
+    db.session.commit()
+    assert len(computations) == 1
+    changed = queries.ranked_scores(call)
+    assert len(computations) == 2
+    if change in ("rescored", "released", "screened_out"):
+        assert [r.application_id for r in changed] == [b.id] + ([a.id] if change != "screened_out" else [])
+    if change == "new_review":
+        assert next(r for r in changed if r.application_id == b.id).score.review_count == 3
