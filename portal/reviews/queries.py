@@ -5,19 +5,25 @@ import sqlalchemy.orm as so
 
 from portal.applications.models import Application
 from portal.extensions import db
-from portal.reviews.models import Assignment, AssignmentState
+from portal.reviews.models import Assignment, AssignmentState, Review
 
 
 def reviewer_assignments(reviewer) -> list[Assignment]:
-    """The reviewer's active assignments with their application, call and review: one query."""
+    """The reviewer's active assignments with their application, call and review (for the
+    dashboard): two queries, the call's long texts and the reviews' scores not copied onto
+    every row."""
     return db.session.scalars(
         sa.select(Assignment)
         .where(Assignment.reviewer_id == reviewer.id,
                Assignment.state == AssignmentState.active)
-        .options(so.joinedload(Assignment.application).options(
-                     so.joinedload(Application.call), so.lazyload(Application.sections),
+        .options(so.defer(Assignment.reasons), so.defer(Assignment.conflict_reason),
+                 so.joinedload(Assignment.application).options(
+                     so.load_only(Application.id, Application.call_id, Application.reference,
+                                  Application.language, Application.state),
+                     so.selectinload(Application.call), so.lazyload(Application.sections),
                      so.lazyload(Application.documents)),
-                 so.joinedload(Assignment.review))
+                 so.joinedload(Assignment.review).load_only(
+                     Review.id, Review.assignment_id, Review.submitted_at))
         .order_by(Assignment.assigned_at)
     ).unique().all()
 
@@ -30,7 +36,6 @@ def call_progress(call_id: int):
     """
     from portal.accounts.models import User
     from portal.applications.models import ApplicationState
-    from portal.reviews.models import Review
 
     active = sa.and_(Assignment.state == AssignmentState.active,
                      Assignment.application_id == Application.id)

@@ -9,6 +9,7 @@ from portal.accounts.services import TokenExpired, TokenInvalid
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
+from portal.i18n import format_moment
 from portal.permissions import can_review, is_assigned_reviewer, require
 from portal.reviews import bp, services
 from portal.reviews.blind import reviewer_answers, reviewer_documents
@@ -49,8 +50,13 @@ def accept_invitation(token: str):
 @bp.route("/reviews/")
 @require(can_review)
 def dashboard():
-    return render_template("reviews/dashboard.html",
-                           rows=reviewer_assignments(current_user))
+    rows = reviewer_assignments(current_user)
+    # A reviewer's hundred rows belong to a call or two: their texts are made once per call.
+    calls = {row.application.call for row in rows}
+    return render_template("reviews/dashboard.html", rows=rows,
+                           call_texts={call.id: (call.text("title"),
+                                                 format_moment(call.review_deadline))
+                                       for call in calls})
 
 
 @bp.route("/reviews/profile", methods=["GET", "POST"])
