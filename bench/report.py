@@ -92,10 +92,10 @@ def report(results: dict) -> str:
                   "before and a run after the portal's pages. Queries are those of one warm "
                   "request, counted with a SQLAlchemy event.", ""]
         lines += throughput_table(data)
-        if "profile" in results:
-            lines += ["", f"Profile of the slowest page ({results['profile']['page']}): "
-                      f"[{results['profile']['file']}]({results['profile']['file']}) "
-                      "(pyinstrument, in-process through the test client; an .html beside it)."]
+        for profile in results.get("profiles", []):
+            lines += ["", f"Profile of {profile['page']}, {profile['requests']} requests: "
+                      f"[{profile['file']}]({profile['file']}) (pyinstrument, in-process "
+                      "through the test client; an .html beside it)."]
         lines.append("")
     if results.get("rush"):
         lines += ["## Deadline rush", "",

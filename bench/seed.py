@@ -200,8 +200,8 @@ def seed_scale(*, applications: int = 5000, reviewers: int = 150, seed: int = 1,
     applicant_ids, applicant_rows = _users(
         rng, f"bench-{tag}-applicant", applications, roles=(Role.applicant,),
         password_hash=password_hash, now=now, codes=order, weights=weights)
-    rush_ids, rush_rows = _users(
-        rng, f"bench-{tag}-rush", rush_users, roles=(Role.applicant,),
+    rush_ids, rush_rows = _users(  # a generator of their own: the call is the same without them
+        random.Random(f"{seed}-rush"), f"bench-{tag}-rush", rush_users, roles=(Role.applicant,),
         password_hash=password_hash, now=now, codes=order, weights=weights)
 
     # The closed call's applications.
