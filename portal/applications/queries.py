@@ -15,8 +15,14 @@ SORTS = {
 
 
 def applications_of(user) -> list[Application]:
+    """The applicant's applications with their calls, for the dashboard: one query (their
+    sections, documents and the calls' criteria are not loaded)."""
+    from portal.calls.models import Call
+
     return db.session.scalars(
         sa.select(Application).where(Application.applicant_id == user.id)
+        .options(so.lazyload(Application.sections), so.lazyload(Application.documents),
+                 so.joinedload(Application.call).lazyload(Call.criteria))
         .order_by(Application.created_at.desc())
     ).all()
 
