@@ -1,5 +1,7 @@
 """Selection: ranking by the reviews, decisions within the places, publication and offers."""
 
+import functools
+
 from flask import Blueprint
 
 bp = Blueprint("selection", __name__, template_folder="templates")
@@ -9,10 +11,22 @@ from portal.selection import commands, views  # noqa: E402,F401
 
 @bp.app_template_filter("points")
 def format_points(value) -> str:
-    """A score in points with one decimal, in the viewer's locale (Russian writes 72,5)."""
-    from flask_babel import format_decimal
+    """A score in points with one decimal, in the viewer's locale (Russian writes 72,5).
 
-    return "—" if value is None else format_decimal(round(float(value), 1), format="0.0")
+    Called for every number of a ranking page, so the locale's decimal sign is looked up once.
+    """
+    from flask_babel import get_locale
+
+    if value is None:
+        return "—"
+    return f"{float(value):.1f}".replace(".", _decimal_sign(str(get_locale())))
+
+
+@functools.cache
+def _decimal_sign(locale: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(locale).number_symbols["latn"]["decimal"]
 
 
 @bp.app_template_global()

@@ -115,33 +115,40 @@ def _compute(call) -> list[RankedApplication]:
 class _RankingCache:
     def __init__(self):
         self._lock = threading.Lock()
-        self._kept: OrderedDict[int, tuple[str, list[RankedApplication]]] = OrderedDict()
+        self._kept: OrderedDict[tuple, tuple[str, list]] = OrderedDict()
 
-    def get(self, call_id: int, fingerprint: str) -> list[RankedApplication] | None:
+    def get(self, key: tuple, fingerprint: str) -> list | None:
         with self._lock:
-            kept = self._kept.get(call_id)
+            kept = self._kept.get(key)
             if kept is None or kept[0] != fingerprint:
                 return None
-            self._kept.move_to_end(call_id)
+            self._kept.move_to_end(key)
             return kept[1]
 
-    def put(self, call_id: int, fingerprint: str, ranked: list[RankedApplication]) -> None:
+    def put(self, key: tuple, fingerprint: str, value: list) -> None:
         with self._lock:
-            self._kept[call_id] = (fingerprint, ranked)
-            self._kept.move_to_end(call_id)
-            while len(self._kept) > CACHED_CALLS:
+            self._kept[key] = (fingerprint, value)
+            self._kept.move_to_end(key)
+            while len(self._kept) > 2 * CACHED_CALLS:
                 self._kept.popitem(last=False)
+
+
+def _cache() -> "_RankingCache":
+    return current_app.extensions.setdefault("selection_ranking_cache", _RankingCache())
+
+
+def _ranked(call, fingerprint: str) -> list[RankedApplication]:
+    cache = _cache()
+    ranked = cache.get(("scores", call.id), fingerprint)
+    if ranked is None:
+        ranked = _compute(call)
+        cache.put(("scores", call.id), fingerprint, ranked)
+    return ranked
 
 
 def ranked_scores(call) -> list[RankedApplication]:
     """The call's pool in ranking order with its scores (see ranking.py); computed when it changed."""
-    cache = current_app.extensions.setdefault("selection_ranking_cache", _RankingCache())
-    fingerprint = ranking_fingerprint(call)
-    ranked = cache.get(call.id, fingerprint)
-    if ranked is None:
-        ranked = _compute(call)
-        cache.put(call.id, fingerprint, ranked)
-    return ranked
+    return _ranked(call, ranking_fingerprint(call))
 
 
 # --- Rankings with their applications and decisions ---------------------------------------------
@@ -150,20 +157,36 @@ def _decisions(call_id: int) -> dict[int, Decision]:
     return {d.application_id: d for d in db.session.scalars(sa.select(Decision).where(Decision.call_id == call_id))}
 
 
-# What the ranking page, the decisions and the filling need of each application.
+# What the ranking page and the filling need of each application: columns that do not change once
+# the application is submitted (its state does, so it is not among them).
 TABLE_COLUMNS = (Application.id, Application.reference, Application.applicant_name,
-                 Application.administration_code, Application.language, Application.state,
-                 Application.submitted_at)
+                 Application.administration_code, Application.language)
+# What they need of each decision: read as plain rows, not objects, since a call has thousands.
+DECISION_COLUMNS = (Decision.application_id, Decision.id, Decision.outcome, Decision.waitlist_position,
+                    Decision.note, Decision.version)
+
+
+def _table(call) -> list[tuple[RankedApplication, Any]]:
+    """The ranked scores with each application's TABLE_COLUMNS, kept with the scores."""
+    cache = _cache()
+    fingerprint = ranking_fingerprint(call)
+    kept = cache.get(("table", call.id), fingerprint)
+    if kept is None:
+        ranked = _ranked(call, fingerprint)
+        applications = {row.id: row for row in db.session.execute(
+            sa.select(*TABLE_COLUMNS).where(_in_pool(call.id)))}
+        kept = [(r, applications[r.application_id]) for r in ranked if r.application_id in applications]
+        cache.put(("table", call.id), fingerprint, kept)
+    return kept
 
 
 def ranking_table(call) -> list[RankingRow]:
-    """The ranking with each application's listed columns (not the whole application) and decision:
-    what pages of the whole ranking need, in four light queries."""
-    ranked = ranked_scores(call)
-    applications = {row.id: row for row in db.session.execute(sa.select(*TABLE_COLUMNS).where(_in_pool(call.id)))}
-    decisions = _decisions(call.id)
-    return [RankingRow(r.rank, applications[r.application_id], r.score, r.decided_by,
-                       decisions.get(r.application_id), []) for r in ranked if r.application_id in applications]
+    """The ranking with each application's listed columns and its decision, as plain rows: what the
+    pages of the whole ranking need. Three light queries once the scores are computed."""
+    decisions = {row.application_id: row for row in db.session.execute(
+        sa.select(*DECISION_COLUMNS).where(Decision.call_id == call.id))}
+    return [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [])
+            for r, application in _table(call)]
 
 
 def call_ranking(call, *, with_reviews: bool = True) -> list[RankingRow]:

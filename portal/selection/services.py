@@ -168,14 +168,14 @@ def fill_places_in_rank_order(call: Call, *, actor, now: datetime,
     candidates = [Candidate(r.application.id, r.application.administration_code or "") for r in rows]
     result = fill_places(candidates, call.places, call.cap_per_administration,
                          waitlist_length=waitlist_length)
-    by_id = {r.application.id: r for r in rows}
+    decisions = {d.application_id: d for d in db.session.scalars(
+        sa.select(Decision).where(Decision.call_id == call.id))}
     positions = {app_id: n for n, app_id in enumerate(result.waitlist, start=1)}
     outcomes = {**dict.fromkeys(result.accepted, Outcome.accepted),
                 **dict.fromkeys(result.waitlist, Outcome.waitlisted),
                 **dict.fromkeys(result.not_selected, Outcome.not_selected)}
     for app_id, outcome in outcomes.items():
-        row = by_id[app_id]
-        decision = row.decision
+        decision = decisions.get(app_id)
         if decision is None:
             decision = Decision(application_id=app_id, call_id=call.id, outcome=outcome)
             db.session.add(decision)

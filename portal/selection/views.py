@@ -198,7 +198,9 @@ def fellows(call_id: int):
     offer_of = {o.application_id: o for o in db.session.scalars(sa.select(Offer).where(Offer.call_id == call.id))}
     offers = sorted(((r, offer_of[r.application.id]) for r in rows if r.application.id in offer_of),
                     key=lambda pair: (pair[1].offered_at, pair[0].rank))
-    waiting = sorted((r for r in rows if r.application.state == ApplicationState.waitlisted and r.decision),
+    states = dict(db.session.execute(sa.select(Application.id, Application.state)
+                                     .where(Application.call_id == call.id)).all())
+    waiting = sorted((r for r in rows if states[r.application.id] == ApplicationState.waitlisted and r.decision),
                      key=lambda r: r.decision.waitlist_position or 0)
     now = utcnow()
     overdue = [o for _r, o in offers if o.state == OfferState.pending and o.respond_by <= now]

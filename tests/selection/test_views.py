@@ -236,3 +236,14 @@ def test_a_declined_offer_reaches_the_next_applicant_through_the_pages(
     assert re.findall(r'<li data-reference="([^"]+)"', fellows) == [w.application.reference for w in waiting]
     assert len(waiting) == 2
     assert "Places held by an accepted or unanswered offer: 1 of 1." in fellows
+
+
+def test_scores_are_written_the_way_each_language_writes_decimals(app):
+    from flask_babel import force_locale
+
+    from portal.selection import format_points
+
+    with app.test_request_context():
+        assert (format_points(72.46), format_points(None)) == ("72.5", "—")
+        with force_locale("ru"):
+            assert format_points(72.46) == "72,5"
