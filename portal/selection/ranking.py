@@ -222,12 +222,18 @@ def _totals(reviews, criteria, entries) -> dict[int, dict[int, Fraction]]:
     """application id -> reviewer id -> weighted total."""
     weights = _check_criteria(criteria)
     totals: dict[int, dict[int, Fraction]] = defaultdict(dict)
+    # Reviews repeat the same few combinations of marks: each is totalled once (exact arithmetic is slow).
+    known: dict[tuple, Fraction] = {}
     for review in reviews:
         if review.application_id not in entries:
             raise ValueError(f"review of application {review.application_id}, which is not being ranked")
         if review.reviewer_id in totals[review.application_id]:
             raise ValueError(f"reviewer {review.reviewer_id} reviewed application {review.application_id} twice")
-        totals[review.application_id][review.reviewer_id] = _total(review.scores, criteria, weights)
+        # The type is part of the key: True == 1, but a bool is refused as a score.
+        marks = tuple(sorted(((str(c), type(v), v) for c, v in review.scores.items()), key=lambda m: m[0]))
+        if marks not in known:
+            known[marks] = _total(review.scores, criteria, weights)
+        totals[review.application_id][review.reviewer_id] = known[marks]
     return totals
 
 
