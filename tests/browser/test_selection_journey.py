@@ -14,7 +14,7 @@ from portal.database import utcnow
 from portal.reviews.models import Assignment, AssignmentState, Review
 from portal.selection.models import Offer, OfferState
 from tests.browser.axe import assert_accessible
-from tests.browser.test_review_journey import heading, sign_in, status_message
+from tests.browser.test_review_journey import heading, sign_in, status_message, switch_language
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -139,6 +139,12 @@ def test_coordinator_ranks_fills_publishes_and_applicants_answer_their_offers(
     expect(coordinator.locator("#waiting-list li")).to_have_count(1)
     expect(coordinator.locator("#waiting-list")).to_contain_text(references[3])
     assert_accessible(coordinator, "the fellows after a decline (en)")
+    switch_language(coordinator, "Русский", "ru")
+    expect(heading(coordinator)).to_have_text("Стажёры и предложения")
+    assert_accessible(coordinator, "the fellows after a decline (ru)")
+    coordinator.get_by_role("link", name="Рейтинг и решения").first.click()
+    expect(coordinator.locator("#published-note")).to_contain_text("Результаты опубликованы")
+    assert_accessible(coordinator, "the ranking after publication (ru)")
     db.session.expire_all()
     states = {o.application_id: o.state for o in db.session.query(Offer)}
     assert sorted(states.values()) == sorted([OfferState.accepted, OfferState.declined, OfferState.pending])
