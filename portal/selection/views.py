@@ -93,7 +93,7 @@ def ranking(call_id: int):
                            check=check, filters=filters, administration_names=administration_names(rows),
                            fill_form=FillPlacesForm(), sorts=SORTS, disagreement_range=DISAGREEMENT_RANGE,
                            published=services.is_published(call), flag_labels=FLAG_LABELS,
-                           sort_labels=SORT_LABELS, outcomes=list(Outcome))
+                           sort_labels=SORT_LABELS, outcome_choices=[(o.value, o.label) for o in Outcome])
 
 
 @bp.route("/manage/calls/<int:call_id>/fill", methods=["POST"])
