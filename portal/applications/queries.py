@@ -29,12 +29,17 @@ def applications_of(user) -> list[Application]:
 
 def call_applications_query(call_id: int, *, state: str = "", administration: str = "",
                             language: str = "", search: str = "", sort: str = "submitted"):
-    """The coordinator's list of a call's applications: drafts are not shown."""
+    """The coordinator's list of a call's applications: drafts are not shown.
+
+    The call is not joined to every row: the page has it already (a row's `call` is then found
+    in the session, with no query), and on SQLite a later page sorts every row before the
+    offset with all its columns, the call's long texts among them (page 400 of 20,000: 2.9 s).
+    """
     query = (sa.select(Application)
              .where(Application.call_id == call_id,
                     Application.state != ApplicationState.draft)
              .options(so.raiseload(Application.sections), so.raiseload(Application.documents),
-                      so.joinedload(Application.administration)))
+                      so.lazyload(Application.call), so.joinedload(Application.administration)))
     if state in ApplicationState.__members__:
         query = query.where(Application.state == ApplicationState(state))
     if administration:
