@@ -50,7 +50,9 @@ def call_progress(call_id: int):
         .group_by(Application.id))}
     applications = db.session.scalars(
         sa.select(Application).where(Application.id.in_(by_application))
-        .options(so.lazyload(Application.sections), so.lazyload(Application.documents))
+        # The call is the page's own (found in the session): not joined to every row.
+        .options(so.lazyload(Application.sections), so.lazyload(Application.documents),
+                 so.lazyload(Application.call))
         .order_by(Application.reference)).all()
     by_reviewer = {row[0]: row[1:] for row in db.session.execute(
         sa.select(Assignment.reviewer_id, *counts)
