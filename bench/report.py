@@ -68,10 +68,11 @@ def rush_tables(results: list[dict]) -> list[str]:
 
 def curves_table(rows: list[dict]) -> list[str]:
     lines = ["| applications | seed s | list page 1 ms | list last page ms | call_ranking ms | "
-             "ranking page ms | automatic assignment s | assigned |",
+             "ranking page ms (warm) | automatic assignment s | assigned |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        page = _n(r["ranking_page_ms"]) if "ranking_page_ms" in r else "—"
+        page = (_n(r["ranking_page_ms"]) if "ranking_page_ms" in r else
+                f"error {r['ranking_page_error']}" if "ranking_page_error" in r else "—")
         lines.append(f"| {_n(r['applications'])} | {r['seed_s']:.1f} | {r['list_ms']:.0f} | "
                      f"{r['list_last_page_ms']:.0f} | {_n(r['ranking_ms'])} | {page} | "
                      f"{r['assignment_s']:.1f} | {_n(r['assigned'])} |")
