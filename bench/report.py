@@ -24,7 +24,7 @@ def throughput_table(data: dict) -> list[str]:
              f"{_n(ceiling['p99_ms'], 1)} | 1 | {ceiling['errors']} | 1.00 | |"]
     for page in data["pages"]:
         if "rps" not in page:
-            lines.append(f"| {page['name']} | — | — | — | — | — | — | TODO: {page['missing']} |")
+            lines.append(f"| {page['name']} | — | — | — | — | — | — | not measured (TODO): {page['missing']} |")
             continue
         lines.append(f"| {page['name']} (`{page['path']}`) | {_n(page['rps'], 1)} | "
                      f"{_n(page['p50_ms'], 1)} | {_n(page['p99_ms'], 1)} | {page['queries']} | "
