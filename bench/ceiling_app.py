@@ -2,25 +2,15 @@
 with one template, on the same database as the portal (`gunicorn bench.ceiling_app:app`).
 
 No sessions, no CSRF, no Babel, no login: what a page of the portal costs above this is the
-portal's own work.
+portal's own work. The template is bench/templates/ceiling.html (compiled once, as the portal's).
 """
 
 import os
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Flask, render_template_string
+from flask import Flask, render_template
 from flask_sqlalchemy import SQLAlchemy
-
-TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Applications</title></head>
-<body><main><h1>Applications</h1>
-<table><thead><tr><th>Reference</th><th>Applicant</th><th>Administration</th><th>Language</th>
-<th>State</th><th>Submitted</th></tr></thead><tbody>
-{% for row in rows %}<tr><td><a href="/applications/{{ row.id }}">{{ row.reference }}</a></td>
-<td>{{ row.applicant_name }}</td><td>{{ row.administration_code }}</td><td>{{ row.language }}</td>
-<td>{{ row.state }}</td><td>{{ row.submitted_at }}</td></tr>
-{% endfor %}</tbody></table></main></body></html>"""
 
 
 class Base(so.DeclarativeBase):
@@ -51,7 +41,7 @@ def create_app(database_url: str | None = None) -> Flask:
     @app.route("/rows")
     def rows():
         page = db.session.scalars(sa.select(Row).order_by(Row.id.desc()).limit(50)).all()
-        return render_template_string(TEMPLATE, rows=page)
+        return render_template("ceiling.html", rows=page)
 
     return app
 
