@@ -1,6 +1,7 @@
 """Markdown written by coordinators, rendered to HTML that is safe to show to anyone."""
 
 import re
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -32,6 +33,13 @@ def render_markdown(text: str | None) -> Markup:
     """Markdown → sanitized HTML: no scripts, styles, event handlers or unsafe links."""
     if not text:
         return Markup("")
+    return _render(text)
+
+
+# A call's texts are shown on every visit and change rarely: each distinct text is rendered
+# once per process (a third of the public call page's time went into Markdown).
+@lru_cache(maxsize=256)
+def _render(text: str) -> Markup:
     html = markdown_lib.markdown(_blank_line_before_lists(text),
                                  extensions=["tables", "sane_lists"])
     # Coordinators' headings sit below the page's own h1.
