@@ -1,6 +1,7 @@
 """The coordinator's pages over applications: the list of a call's, one in full, screening."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,10 +39,16 @@ def list_call_applications(call_id: int):
     }
     page = db.paginate(call_applications_query(call.id, **filters), per_page=PER_PAGE,
                        error_out=False, max_per_page=PER_PAGE)
+    # Labels and names once per state and administration, not once per row.
+    locale = get_locale()
+    administration_names = {a.administration.code: a.administration.name(locale)
+                            for a in page.items if a.administration}
     return render_template("applications/manage_list.html", call=call, page=page,
                            filters=filters, states=[s for s in ApplicationState
                                                     if s != ApplicationState.draft],
-                           sort_labels=SORT_LABELS)
+                           sort_labels=SORT_LABELS,
+                           state_labels={state: state.label for state in ApplicationState},
+                           administration_names=administration_names)
 
 
 @bp.route("/manage/applications/<int:application_id>")
