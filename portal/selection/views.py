@@ -35,15 +35,15 @@ class ListPagination(Pagination):
         return len(self._query_args["items"])
 
 
-# Sort keys of the ranking table: a key function and whether larger values come first.
+# Sort keys of the ranking table (ascending; scores best first, missing ones last).
 SORTS = {
-    "rank": (lambda r: r.rank, False),
-    "normalized": (lambda r: (r.score.normalized is None, -(r.score.normalized or 0), r.rank), False),
-    "mean": (lambda r: (r.score.raw_mean is None, -(r.score.raw_mean or 0), r.rank), False),
-    "range": (lambda r: (r.score.score_range is None, -(r.score.score_range or 0), r.rank), False),
-    "reviews": (lambda r: (r.score.review_count, r.rank), False),
-    "reference": (lambda r: r.application.reference or "", False),
-    "administration": (lambda r: (r.application.administration_code or "", r.rank), False),
+    "rank": lambda r: r.rank,
+    "normalized": lambda r: (r.score.normalized is None, -(r.score.normalized or 0), r.rank),
+    "mean": lambda r: (r.score.raw_mean is None, -(r.score.raw_mean or 0), r.rank),
+    "range": lambda r: (r.score.score_range is None, -(r.score.score_range or 0), r.rank),
+    "reviews": lambda r: (r.score.review_count, r.rank),
+    "reference": lambda r: r.application.reference or "",
+    "administration": lambda r: (r.application.administration_code or "", r.rank),
 }
 FLAG_FILTERS = {
     "disagreement": lambda r: r.score.disagreement,
@@ -75,9 +75,7 @@ def _filtered(rows, args):
     language = args.get("language", "")
     if language in ("en", "ru"):
         rows = [r for r in rows if r.application.language == language]
-    sort = args.get("sort", "rank")
-    key, _reverse = SORTS.get(sort, SORTS["rank"])
-    return sorted(rows, key=key)
+    return sorted(rows, key=SORTS.get(args.get("sort", "rank"), SORTS["rank"]))
 
 
 @bp.route("/manage/calls/<int:call_id>/ranking")
@@ -91,7 +89,7 @@ def ranking(call_id: int):
     filters = {k: request.args.get(k, "") for k in ("flag", "decision", "administration", "language", "sort")}
     return render_template("selection/ranking.html", call=call, page=page, total=len(rows),
                            check=check, filters=filters, administration_names=administration_names(rows),
-                           fill_form=FillPlacesForm(), sorts=SORTS, disagreement_range=DISAGREEMENT_RANGE,
+                           fill_form=FillPlacesForm(), disagreement_range=DISAGREEMENT_RANGE,
                            published=services.is_published(call), flag_labels=FLAG_LABELS,
                            sort_labels=SORT_LABELS, outcome_choices=[(o.value, o.label) for o in Outcome])
 
