@@ -13,7 +13,7 @@ from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
 from portal.reviews.queries import call_progress
 from portal.selection.models import Decision, Offer, OfferState, Outcome
-from portal.selection.queries import call_ranking
+from portal.selection.queries import ranked_scores
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def call_statistics(call, locale) -> CallStatistics:
     for _code, language, draft, count in counts:
         if not draft:
             by_language[language] = by_language.get(language, 0) + count
-    ranking = call_ranking(call)
+    ranking = ranked_scores(call)
     _per_application, per_reviewer = call_progress(call.id)
     published = call.published_at is not None
     return CallStatistics(
