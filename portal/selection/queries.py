@@ -129,7 +129,7 @@ class _RankingCache:
         with self._lock:
             self._kept[key] = (fingerprint, value)
             self._kept.move_to_end(key)
-            while len(self._kept) > 2 * CACHED_CALLS:
+            while len(self._kept) > 3 * CACHED_CALLS:  # three kinds of entry per call
                 self._kept.popitem(last=False)
 
 
@@ -166,10 +166,18 @@ DECISION_COLUMNS = (Decision.application_id, Decision.id, Decision.outcome, Deci
                     Decision.note, Decision.version)
 
 
-def _table(call) -> list[tuple[RankedApplication, Any]]:
+def decisions_fingerprint(call_id: int) -> str:
+    """Changes with any decision of the call: each change of one raises its version."""
+    row = db.session.execute(sa.select(
+        sa.func.count(Decision.id), sa.func.coalesce(sa.func.sum(Decision.id), 0),
+        sa.func.coalesce(sa.func.sum(Decision.version), 0), sa.func.max(Decision.decided_at))
+        .where(Decision.call_id == call_id)).one()
+    return repr(tuple(row))
+
+
+def _table(call, fingerprint: str) -> list[tuple[RankedApplication, Any]]:
     """The ranked scores with each application's TABLE_COLUMNS, kept with the scores."""
     cache = _cache()
-    fingerprint = ranking_fingerprint(call)
     kept = cache.get(("table", call.id), fingerprint)
     if kept is None:
         ranked = _ranked(call, fingerprint)
@@ -182,11 +190,19 @@ def _table(call) -> list[tuple[RankedApplication, Any]]:
 
 def ranking_table(call) -> list[RankingRow]:
     """The ranking with each application's listed columns and its decision, as plain rows: what the
-    pages of the whole ranking need. Three light queries once the scores are computed."""
-    decisions = {row.application_id: row for row in db.session.execute(
-        sa.select(*DECISION_COLUMNS).where(Decision.call_id == call.id))}
-    return [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [])
-            for r, application in _table(call)]
+    pages of the whole ranking need. Kept until the scores or a decision change, so a page of it
+    costs three aggregate queries; the list is shared, so callers must not change its rows."""
+    fingerprint = ranking_fingerprint(call)
+    key = fingerprint + decisions_fingerprint(call.id)
+    cache = _cache()
+    rows = cache.get(("rows", call.id), key)
+    if rows is None:
+        decisions = {row.application_id: row for row in db.session.execute(
+            sa.select(*DECISION_COLUMNS).where(Decision.call_id == call.id))}
+        rows = [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [])
+                for r, application in _table(call, fingerprint)]
+        cache.put(("rows", call.id), key, rows)
+    return rows
 
 
 def call_ranking(call, *, with_reviews: bool = True) -> list[RankingRow]:

@@ -70,3 +70,22 @@ def test_every_change_of_the_inputs_is_seen(db, reviewed_call, create_user, comp
         assert [r.application_id for r in changed] == [b.id] + ([a.id] if change != "screened_out" else [])
     if change == "new_review":
         assert next(r for r in changed if r.application_id == b.id).score.review_count == 3
+
+
+def test_the_table_sees_every_decision_change(db, reviewed_call, create_user, computations):
+    from portal.selection import services
+    from portal.selection.models import Outcome
+
+    call, (a, b, c) = reviewed_call([[5], [4], [3]], places=1)
+    coordinator = create_user(roles=("coordinator",))
+    assert [r.decision for r in queries.ranking_table(call)] == [None, None, None]
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    db.session.commit()
+    table = queries.ranking_table(call)
+    assert [(r.decision.outcome, r.decision.waitlist_position) for r in table] == [
+        (Outcome.accepted, None), (Outcome.waitlisted, 1), (Outcome.waitlisted, 2)]
+    services.decide(c, outcome=Outcome.waitlisted, note="", actor=coordinator, now=utcnow(), waitlist_position=1)
+    db.session.commit()
+    assert [r.decision.waitlist_position for r in queries.ranking_table(call)] == [None, 2, 1]
+    assert queries.ranking_table(call) is queries.ranking_table(call)
+    assert len(computations) == 1  # decisions never recompute the scores
