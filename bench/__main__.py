@@ -110,17 +110,27 @@ def _postgres_rush(size, workdir, concurrencies, rounds) -> list[dict]:
 
 
 def _write(results: dict, quick: bool) -> None:
-    for result in results.get("rush", []):
-        result["timings"] = {step: [round(t, 4) for t in values]
-                             for step, values in result["timings"].items()}
     name = "REPORT-quick.md" if quick else "REPORT.md"
     (RESULTS / name).write_text(report(results))
     (RESULTS / name.replace(".md", ".json").replace("REPORT", "results")).write_text(
-        json.dumps(results, indent=1, default=str))
+        json.dumps(summary(results), indent=1, default=str))
     log(f"==> Wrote bench/results/{name}")
     if not quick:
         update_readme(ROOT / "README.md", readme_section(results))
         log("==> Updated the README's Performance section")
+
+
+def summary(results: dict) -> dict:
+    """The results without the raw timings of every request of the rush (percentiles instead)."""
+    from bench.rush import percentile
+
+    rushes = [{**r, "acknowledged": len(r["acknowledged"]),
+               "timings": {step: {"requests": len(values), "p50_s": percentile(values, 50),
+                                  "p95_s": percentile(values, 95),
+                                  "p99_s": percentile(values, 99)}
+                           for step, values in r["timings"].items()}}
+              for r in results.get("rush", [])]
+    return {**results, "rush": rushes}
 
 
 if __name__ == "__main__":

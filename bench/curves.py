@@ -106,16 +106,17 @@ def run(sizes, workdir: Path, *, log=print) -> list[dict]:
 
 
 def chart_svg(rows: list[dict]) -> str:
-    """Three small panels (list ms, ranking s, assignment s) against applications."""
+    """Small panels (list, ranking, ranking page, assignment) against applications."""
     panels = [("Coordinator's list, ms", [r["list_ms"] for r in rows]),
-              ("Ranking table page, s", [r.get("ranking_page_ms", r["ranking_ms"]) / 1000
-                                         for r in rows]),
+              ("call_ranking (cold), s", [r["ranking_ms"] / 1000 for r in rows]),
+              ("Ranking page (warm), s", [r.get("ranking_page_ms", 0) / 1000 for r in rows]),
               ("Automatic assignment, s", [r["assignment_s"] for r in rows])]
     xs = [r["applications"] for r in rows]
     width, height, pad = 260, 200, 40
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{3 * width}" height="{height + 30}" '
+    total = len(panels) * width
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="{height + 30}" '
              f'font-family="sans-serif" font-size="11">',
-             f'<rect width="{3 * width}" height="{height + 30}" fill="white"/>']
+             f'<rect width="{total}" height="{height + 30}" fill="white"/>']
     for index, (title, ys) in enumerate(panels):
         left = index * width + pad
         plot_w, plot_h = width - pad - 15, height - 2 * pad + 10
@@ -136,7 +137,8 @@ def chart_svg(rows: list[dict]) -> str:
             parts.append(f'<text x="{left - 4}" y="{y + 4}" text-anchor="end">{tick:.3g}</text>')
         # The straight line through the first point and the origin: linear growth.
         x0, y0 = xs[0], ys[0]
-        lx, ly = point(xmax, min(ymax, y0 * xmax / x0))
+        lx, ly = point(min(xmax, xmax * ymax / (y0 * xmax / x0)) if y0 else xmax,
+                       min(ymax, y0 * xmax / x0))
         ox, oy = point(0, 0)
         parts.append(f'<line x1="{ox}" y1="{oy}" x2="{lx}" y2="{ly}" stroke="#bbb" '
                      f'stroke-dasharray="4 3"/>')

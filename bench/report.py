@@ -84,7 +84,10 @@ def report(results: dict) -> str:
              f"Taken {results['started']} on {results['machine']}. gunicorn with "
              f"{results['workers']} sync workers (2 x cores + 1), PORTAL_ENV=production. "
              f"Seeded {results['applications']:,} applications in {results['seed_s']:.1f} s "
-             f"(`flask bench seed`). The whole run took {results['minutes']:.1f} minutes.", ""]
+             f"(`flask bench seed`). The whole run took {results['minutes']:.1f} minutes.", "",
+             "Which goals are met, by how much the others are missed, and what limits them: "
+             "[bench/README.md, What limits the figures](../README.md#what-limits-the-figures).",
+             ""]
     if "throughput" in results:
         data = results["throughput"]
         lines += ["## Page throughput", "",
