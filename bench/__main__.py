@@ -64,7 +64,8 @@ def main(argv=None) -> int:
                 page = next(p for p in measured if p["name"] == name)
                 log(f"==> Profiling {page['name']}")
                 requests = (2 if quick else 10) if "ranking" in page["name"] else 50
-                path = throughput.profile_page(url, workdir, page, requests=requests)
+                path = throughput.profile_page(url, workdir, page, requests=requests,
+                                               suffix="-quick" if quick else "")
                 results["profiles"].append({"page": page["name"], "file": path.name,
                                             "requests": requests})
 
@@ -81,7 +82,8 @@ def main(argv=None) -> int:
             sizes = (200, 1000) if quick else (1000, 5000, 20000)
             log(f"==> Scale curves at {', '.join(f'{s:,}' for s in sizes)} applications")
             results["curves"] = curves.run(sizes, workdir, log=log)
-            (RESULTS / "scale-curves.svg").write_text(curves.chart_svg(results["curves"]))
+            results["chart"] = "scale-curves-quick.svg" if quick else "scale-curves.svg"
+            (RESULTS / results["chart"]).write_text(curves.chart_svg(results["curves"]))
     finally:
         if args.keep:
             log(f"(kept {workdir})")

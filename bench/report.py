@@ -119,7 +119,7 @@ def report(results: dict) -> str:
                   "`assign_call_automatically` on the call after its assignments are removed "
                   "(rolled back after).", ""]
         lines += curves_table(results["curves"])
-        lines += ["", "![scale curves](scale-curves.svg)", ""]
+        lines += ["", f"![scale curves]({results.get('chart', 'scale-curves.svg')})", ""]
     return "\n".join(lines) + "\n"
 
 

@@ -168,7 +168,8 @@ def run(database_url: str, workdir: Path, *, seconds: int, tag: str = "b", log=p
             "connections": WRK_CONNECTIONS, "seconds": seconds}
 
 
-def profile_page(database_url: str, workdir: Path, page: dict, *, requests: int = 200) -> Path:
+def profile_page(database_url: str, workdir: Path, page: dict, *, requests: int = 200,
+                 suffix: str = "") -> Path:
     """pyinstrument profile of `requests` requests of a page through the test client."""
     from pyinstrument import Profiler
 
@@ -185,7 +186,7 @@ def profile_page(database_url: str, workdir: Path, page: dict, *, requests: int 
     for _ in range(requests):
         client.get(page["path"])
     profiler.stop()
-    slug = re.sub(r"[^a-z]+", "-", page["name"].lower()).strip("-")
+    slug = re.sub(r"[^a-z]+", "-", page["name"].lower()).strip("-") + suffix
     path = RESULTS / f"profile-{slug}.txt"
     path.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     (RESULTS / f"profile-{slug}.html").write_text(profiler.output_html())
