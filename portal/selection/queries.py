@@ -211,8 +211,9 @@ def call_ranking(call, *, with_reviews: bool = True) -> list[RankingRow]:
     ranked = ranked_scores(call)
     applications = {a.id: a for a in db.session.scalars(
         sa.select(Application).where(_in_pool(call.id))
-        .options(so.joinedload(Application.administration), so.lazyload(Application.sections),
-                 so.lazyload(Application.documents)))}
+        # The call is the caller's own; joining it (with its long texts) to every row costs much.
+        .options(so.joinedload(Application.administration), so.lazyload(Application.call),
+                 so.lazyload(Application.sections), so.lazyload(Application.documents)))}
     decisions = _decisions(call.id)
     by_application: dict[int, list[Review]] = {}
     if with_reviews:

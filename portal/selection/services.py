@@ -283,7 +283,7 @@ def publish_results(call: Call, *, actor, now: datetime, response_days: int,
         sa.select(Application)
         .where(Application.call_id == call.id,
                Application.state.in_((*POOL_STATES, ApplicationState.screened_out)))
-        .options(so.joinedload(Application.applicant), so.lazyload(Application.sections),
+        .options(so.joinedload(Application.applicant), so.lazyload(Application.call), so.lazyload(Application.sections),
                  so.lazyload(Application.documents))).all()
     decisions = {d.application_id: d for d in db.session.scalars(
         sa.select(Decision).where(Decision.call_id == call.id))}
