@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +13,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
+from portal.pagination import RowsPagination
 from portal.permissions import can_manage_reviews, require
 from portal.reviews import bp, services
 from portal.reviews.forms import (
@@ -23,7 +24,9 @@ from portal.reviews.forms import (
     InviteReviewerForm,
 )
 from portal.reviews.models import Assignment, AssignmentState
-from portal.reviews.queries import call_progress
+from portal.reviews.queries import application_progress, reviewer_progress
+
+PER_PAGE = 50  # applications per page of the progress table
 
 
 def _reviewers(*options) -> list[User]:
@@ -65,12 +68,14 @@ def list_reviewers():
 @require(can_manage_reviews)
 def manage_assignments(call_id: int):
     call = db.get_or_404(Call, call_id)
-    per_application, per_reviewer = call_progress(call.id)
+    needs_more = request.args.get("needs_more") == "1"
+    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                          select=application_progress(call, needs_more=needs_more))
     bulk = BulkAssignForm()
     bulk.reviewer_id.choices = [(r.id, _reviewer_label(r)) for r in _reviewers()]
-    return render_template("reviews/manage_assignments.html", call=call,
-                           per_application=per_application, per_reviewer=per_reviewer,
-                           bulk_form=bulk, confirm_form=ConfirmForm())
+    return render_template("reviews/manage_assignments.html", call=call, page=page, needs_more=needs_more,
+                           per_reviewer=reviewer_progress(call.id), bulk_form=bulk,
+                           confirm_form=ConfirmForm())
 
 
 @bp.route("/manage/calls/<int:call_id>/assignments/automatic", methods=["POST"])

@@ -28,32 +28,39 @@ def reviewer_assignments(reviewer) -> list[Assignment]:
     ).unique().all()
 
 
-def call_progress(call_id: int):
-    """Rows (application, assigned, submitted) and (reviewer, assigned, submitted) for a call.
-
-    Four queries whatever the size of the call: counts are grouped in the database, then
-    the applications and reviewers are loaded in one query each.
-    """
-    from portal.accounts.models import User
-    from portal.applications.models import ApplicationState
-
+def _active_with_review():
+    """Counts of active assignments and of their submitted reviews, for grouped queries."""
     active = sa.and_(Assignment.state == AssignmentState.active,
                      Assignment.application_id == Application.id)
-    counts = (sa.func.count(Assignment.id), sa.func.count(Review.submitted_at))
-    by_application = {row[0]: row[1:] for row in db.session.execute(
-        sa.select(Application.id, *counts)
-        .outerjoin(Assignment, active)
-        .outerjoin(Review, Review.assignment_id == Assignment.id)
-        .where(Application.call_id == call_id,
-               Application.state.in_([ApplicationState.submitted,
-                                      ApplicationState.under_review]))
-        .group_by(Application.id))}
-    applications = db.session.scalars(
-        sa.select(Application).where(Application.id.in_(by_application))
-        # The call is the page's own (found in the session): not joined to every row.
-        .options(so.lazyload(Application.sections), so.lazyload(Application.documents),
-                 so.lazyload(Application.call))
-        .order_by(Application.reference)).all()
+    counts = (sa.func.count(Assignment.id).label("assigned"),
+              sa.func.count(Review.submitted_at).label("submitted"))
+    return active, counts
+
+
+def application_progress(call, *, needs_more: bool = False) -> sa.Select:
+    """Rows (id, reference, language, assigned, submitted) of the call's submitted applications, by
+    reference; with `needs_more`, only those with fewer active reviewers than the call asks for.
+    A select to paginate: the counts are grouped in the database."""
+    from portal.applications.models import ApplicationState
+
+    active, counts = _active_with_review()
+    query = (sa.select(Application.id, Application.reference, Application.language, *counts)
+             .outerjoin(Assignment, active)
+             .outerjoin(Review, Review.assignment_id == Assignment.id)
+             .where(Application.call_id == call.id,
+                    Application.state.in_([ApplicationState.submitted, ApplicationState.under_review]))
+             .group_by(Application.id, Application.reference, Application.language)
+             .order_by(Application.reference))
+    if needs_more:
+        query = query.having(sa.func.count(Assignment.id) < call.reviewers_per_application)
+    return query
+
+
+def reviewer_progress(call_id: int) -> list[tuple]:
+    """Rows (reviewer, assigned, submitted) of the call's reviewers, by name: two queries."""
+    from portal.accounts.models import User
+
+    active, counts = _active_with_review()
     by_reviewer = {row[0]: row[1:] for row in db.session.execute(
         sa.select(Assignment.reviewer_id, *counts)
         .join(Application, active)
@@ -62,5 +69,4 @@ def call_progress(call_id: int):
         .group_by(Assignment.reviewer_id))}
     reviewers = db.session.scalars(
         sa.select(User).where(User.id.in_(by_reviewer)).order_by(User.full_name)).all()
-    return ([(a, *by_application[a.id]) for a in applications],
-            [(r, *by_reviewer[r.id]) for r in reviewers])
+    return [(r, *by_reviewer[r.id]) for r in reviewers]

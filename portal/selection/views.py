@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_sqlalchemy.pagination import Pagination
 
 from portal.administrations.models import Administration
 from portal.applications.models import Application, ApplicationState
@@ -14,6 +13,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
+from portal.pagination import ListPagination
 from portal.permissions import can_manage_applications, is_owner, require
 from portal.selection import bp, services
 from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
@@ -23,16 +23,6 @@ from portal.selection.queries import ranked_scores, ranking_table
 from portal.selection.ranking import DISAGREEMENT_RANGE
 
 PER_PAGE = 50
-
-
-class ListPagination(Pagination):
-    """Flask-SQLAlchemy's pagination over a list already in memory (the ranking is computed in Python)."""
-
-    def _query_items(self):
-        return self._query_args["items"][self._query_offset:self._query_offset + self.per_page]
-
-    def _query_count(self):
-        return len(self._query_args["items"])
 
 
 # Sort keys of the ranking table (ascending; scores best first, missing ones last).

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from portal.administrations.models import Administration
 from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
-from portal.reviews.queries import call_progress
+from portal.reviews.queries import reviewer_progress
 from portal.selection.models import Decision, Offer, OfferState, Outcome
 from portal.selection.queries import ranked_scores
 
@@ -99,7 +99,7 @@ def call_statistics(call, locale) -> CallStatistics:
         if not draft:
             by_language[language] = by_language.get(language, 0) + count
     ranking = ranked_scores(call)
-    _per_application, per_reviewer = call_progress(call.id)
+    per_reviewer = reviewer_progress(call.id)
     published = call.published_at is not None
     return CallStatistics(
         by_administration=per_administration(counts, locale),

@@ -237,3 +237,23 @@ def test_application_state_stays_hidden_from_applicant_during_review(
     login_as(assignment.application.applicant)
     html = client.get(f"/applications/{assignment.application.id}").get_data(as_text=True)
     assert "Under review" not in html and "Submitted" in html
+
+
+def test_progress_by_application_is_paginated_and_filters_those_needing_reviewers(
+        client, login_as, create_user, create_call, create_application, assigned, db, monkeypatch):
+    from portal.reviews import manage_views
+
+    monkeypatch.setattr(manage_views, "PER_PAGE", 2)
+    call = create_call(reviewers_per_application=1)
+    covered = assigned(call=call)
+    others = [create_application(call=call, submit=True) for _ in range(2)]
+    login_as(create_user(roles=("coordinator",)))
+    url = f"/manage/calls/{call.id}/assignments"
+    first = client.get(url).get_data(as_text=True)
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    shown = re.findall(r'name="application_ids" value="(\d+)"', first + second)
+    assert sorted(map(int, shown)) == sorted([covered.application_id] + [a.id for a in others])
+    assert "3 applications" in first and 'aria-label="Pages"' in first
+    needing = client.get(url + "?needs_more=1").get_data(as_text=True)
+    assert sorted(map(int, re.findall(r'name="application_ids" value="(\d+)"', needing))) == sorted(
+        a.id for a in others)
