@@ -153,7 +153,8 @@ def ranked_scores(call) -> list[RankedApplication]:
 
 # --- Rankings with their applications and decisions ---------------------------------------------
 
-def _decisions(call_id: int) -> dict[int, Decision]:
+def decisions_by_application(call_id: int) -> dict[int, Decision]:
+    """The call's decisions as objects (to change them), by application id."""
     return {d.application_id: d for d in db.session.scalars(sa.select(Decision).where(Decision.call_id == call_id))}
 
 
@@ -214,7 +215,7 @@ def call_ranking(call, *, with_reviews: bool = True) -> list[RankingRow]:
         # The call is the caller's own; joining it (with its long texts) to every row costs much.
         .options(so.joinedload(Application.administration), so.lazyload(Application.call),
                  so.lazyload(Application.sections), so.lazyload(Application.documents)))}
-    decisions = _decisions(call.id)
+    decisions = decisions_by_application(call.id)
     by_application: dict[int, list[Review]] = {}
     if with_reviews:
         criteria_ids = {c.id for c in call.criteria}

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.selection.filling import Candidate, fill_places, next_offer
 from portal.selection.models import Decision, Offer, OfferState, Outcome
-from portal.selection.queries import POOL_STATES, ranking_table
+from portal.selection.queries import POOL_STATES, decisions_by_application, ranking_table
 from portal.urls import public_url
 
 # Calls whose results can be decided and published: applications are no longer accepted.
@@ -168,8 +168,7 @@ def fill_places_in_rank_order(call: Call, *, actor, now: datetime,
     candidates = [Candidate(r.application.id, r.application.administration_code or "") for r in rows]
     result = fill_places(candidates, call.places, call.cap_per_administration,
                          waitlist_length=waitlist_length)
-    decisions = {d.application_id: d for d in db.session.scalars(
-        sa.select(Decision).where(Decision.call_id == call.id))}
+    decisions = decisions_by_application(call.id)
     positions = {app_id: n for n, app_id in enumerate(result.waitlist, start=1)}
     outcomes = {**dict.fromkeys(result.accepted, Outcome.accepted),
                 **dict.fromkeys(result.waitlist, Outcome.waitlisted),
@@ -285,8 +284,7 @@ def publish_results(call: Call, *, actor, now: datetime, response_days: int,
                Application.state.in_((*POOL_STATES, ApplicationState.screened_out)))
         .options(so.joinedload(Application.applicant), so.lazyload(Application.call), so.lazyload(Application.sections),
                  so.lazyload(Application.documents))).all()
-    decisions = {d.application_id: d for d in db.session.scalars(
-        sa.select(Decision).where(Decision.call_id == call.id))}
+    decisions = decisions_by_application(call.id)
     for application in applications:
         # A decision made before the application was found ineligible no longer applies.
         decision = None if application.state == ApplicationState.screened_out else decisions.get(application.id)
