@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -276,4 +277,9 @@ def _admin_count() -> int:
 def load_user(session_token: str) -> User | None:
     if not session_token or len(session_token) > 64:
         return None
-    return db.session.scalar(sa.select(User).where(User.session_token == session_token))
+    # Every page loads its user: one query with the roles joined, not a second one for them;
+    # the administration (its names) only on the pages that show it.
+    return db.session.scalars(
+        sa.select(User).where(User.session_token == session_token)
+        .options(so.joinedload(User.role_rows), so.lazyload(User.administration))
+    ).unique().one_or_none()

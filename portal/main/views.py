@@ -63,7 +63,6 @@ def healthz():
 def language_switcher():
     if not has_request_context():  # e-mails rendered by the background sender
         return {}
-    return {
-        "language_form": LanguageForm(formdata=None),
-        "current_path": request.full_path.rstrip("?"),
-    }
+    # The switcher is written out in base.html rather than built as a LanguageForm: a form
+    # object on every page cost more than the rest of the base template.
+    return {"current_path": request.full_path.rstrip("?")}
