@@ -1,11 +1,13 @@
 """The coordinator's pages over applications: the list of a call's, one in full, screening."""
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.administrations.models import Administration
 from portal.applications import bp, services
 from portal.applications.forms import ScreenOutForm
 from portal.applications.models import Application, ApplicationState
@@ -15,6 +17,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
+from portal.pagination import RowsPagination
 from portal.permissions import can_manage_applications, require
 
 PER_PAGE = 50
@@ -37,12 +40,13 @@ def list_call_applications(call_id: int):
         "search": request.args.get("q", "").strip()[:100],
         "sort": request.args.get("sort", "submitted"),
     }
-    page = db.paginate(call_applications_query(call.id, **filters), per_page=PER_PAGE,
-                       error_out=False, max_per_page=PER_PAGE)
+    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                          select=call_applications_query(call.id, **filters), error_out=False)
     # Labels and names once per state and administration, not once per row.
     locale = get_locale()
-    administration_names = {a.administration.code: a.administration.name(locale)
-                            for a in page.items if a.administration}
+    codes = {row.administration_code for row in page.items} - {None}
+    administration_names = {a.code: a.name(locale) for a in db.session.scalars(
+        sa.select(Administration).where(Administration.code.in_(codes)))} if codes else {}
     return render_template("applications/manage_list.html", call=call, page=page,
                            filters=filters, states=[s for s in ApplicationState
                                                     if s != ApplicationState.draft],

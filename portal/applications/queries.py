@@ -6,10 +6,12 @@ import sqlalchemy.orm as so
 from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
 
+# Every application listed has been submitted, so it has a moment of submission and a
+# reference: no NULLs to place, and each order is one an index of the table gives directly.
 SORTS = {
-    "submitted": (Application.submitted_at.desc().nulls_last(), Application.id.desc()),
+    "submitted": (Application.submitted_at.desc(), Application.id.desc()),
     "name": (Application.applicant_name, Application.id),
-    "reference": (Application.reference.nulls_last(), Application.id),
+    "reference": (Application.reference,),
     "administration": (Application.administration_code, Application.applicant_name),
 }
 
@@ -17,29 +19,27 @@ SORTS = {
 def applications_of(user) -> list[Application]:
     """The applicant's applications with their calls, for the dashboard: one query (their
     sections, documents and the calls' criteria are not loaded)."""
-    from portal.calls.models import Call
-
     return db.session.scalars(
         sa.select(Application).where(Application.applicant_id == user.id)
         .options(so.lazyload(Application.sections), so.lazyload(Application.documents),
-                 so.joinedload(Application.call).lazyload(Call.criteria))
+                 so.joinedload(Application.call))
         .order_by(Application.created_at.desc())
     ).all()
 
 
+LIST_COLUMNS = (Application.id, Application.reference, Application.applicant_name,
+                Application.administration_code, Application.language, Application.state,
+                Application.submitted_at)
+
+
 def call_applications_query(call_id: int, *, state: str = "", administration: str = "",
                             language: str = "", search: str = "", sort: str = "submitted"):
-    """The coordinator's list of a call's applications: drafts are not shown.
-
-    The call is not joined to every row: the page has it already (a row's `call` is then found
-    in the session, with no query), and on SQLite a later page sorts every row before the
-    offset with all its columns, the call's long texts among them (page 400 of 20,000: 2.9 s).
-    """
-    query = (sa.select(Application)
+    """The coordinator's list of a call's applications, drafts left out: rows of LIST_COLUMNS,
+    not entities, to paginate (a page shows seven values a row, and building 50 objects with
+    every column cost more than the rest of the page). Each sort is read from an index."""
+    query = (sa.select(*LIST_COLUMNS)
              .where(Application.call_id == call_id,
-                    Application.state != ApplicationState.draft)
-             .options(so.raiseload(Application.sections), so.raiseload(Application.documents),
-                      so.lazyload(Application.call), so.joinedload(Application.administration)))
+                    Application.state != ApplicationState.draft))
     if state in ApplicationState.__members__:
         query = query.where(Application.state == ApplicationState(state))
     if administration:

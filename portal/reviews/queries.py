@@ -1,31 +1,36 @@
 """Queries of reviewing used by several pages."""
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from portal.applications.models import Application
 from portal.extensions import db
 from portal.reviews.models import Assignment, AssignmentState, Review
 
 
-def reviewer_assignments(reviewer) -> list[Assignment]:
-    """The reviewer's active assignments with their application, call and review (for the
-    dashboard): two queries, the call's long texts and the reviews' scores not copied onto
-    every row."""
-    return db.session.scalars(
-        sa.select(Assignment)
+def reviewer_assignments(reviewer) -> sa.Select:
+    """Rows (id, reference, language, call_id, review_id, review_submitted_at) of the reviewer's
+    active assignments in the order they were given: a select to paginate. Plain rows, not
+    entities: the dashboard shows five values a row."""
+    return (
+        sa.select(Assignment.id, Application.reference, Application.language,
+                  Application.call_id, Review.id.label("review_id"),
+                  Review.submitted_at.label("review_submitted_at"))
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
         .where(Assignment.reviewer_id == reviewer.id,
                Assignment.state == AssignmentState.active)
-        .options(so.defer(Assignment.reasons), so.defer(Assignment.conflict_reason),
-                 so.joinedload(Assignment.application).options(
-                     so.load_only(Application.id, Application.call_id, Application.reference,
-                                  Application.language, Application.state),
-                     so.selectinload(Application.call), so.lazyload(Application.sections),
-                     so.lazyload(Application.documents)),
-                 so.joinedload(Assignment.review).load_only(
-                     Review.id, Review.assignment_id, Review.submitted_at))
-        .order_by(Assignment.assigned_at)
-    ).unique().all()
+        .order_by(Assignment.assigned_at, Assignment.id)
+    )
+
+
+def reviewer_workload(reviewer) -> tuple[int, int]:
+    """(active assignments, reviews of them submitted) of a reviewer: one query."""
+    assigned, submitted = db.session.execute(
+        sa.select(sa.func.count(Assignment.id), sa.func.count(Review.submitted_at))
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.reviewer_id == reviewer.id,
+               Assignment.state == AssignmentState.active)).one()
+    return assigned, submitted
 
 
 def _active_with_review():

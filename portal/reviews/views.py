@@ -1,22 +1,28 @@
 """The reviewer's pages: invitations, profile, dashboard, an application and its review."""
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from portal.accounts.forms import PasswordResetForm
 from portal.accounts.services import TokenExpired, TokenInvalid
+from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.i18n import format_moment
+from portal.pagination import RowsPagination
 from portal.permissions import can_review, is_assigned_reviewer, require
 from portal.reviews import bp, services
 from portal.reviews.blind import reviewer_answers, reviewer_documents
 from portal.reviews.forms import ConflictForm, ReviewerProfileForm, review_form_class
 from portal.reviews.models import Assignment
-from portal.reviews.queries import reviewer_assignments
+from portal.reviews.queries import reviewer_assignments, reviewer_workload
 from portal.storage import storage
+
+PER_PAGE = 50
 
 
 def _own_assignment(assignment_id: int) -> Assignment:
@@ -50,10 +56,15 @@ def accept_invitation(token: str):
 @bp.route("/reviews/")
 @require(can_review)
 def dashboard():
-    rows = reviewer_assignments(current_user)
-    # A reviewer's hundred rows belong to a call or two: their texts are made once per call.
-    calls = {row.application.call for row in rows}
-    return render_template("reviews/dashboard.html", rows=rows,
+    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                          select=reviewer_assignments(current_user), error_out=False)
+    assigned, submitted = reviewer_workload(current_user)
+    # A reviewer's rows belong to a call or two: their texts are made once per call.
+    calls = db.session.scalars(
+        sa.select(Call).where(Call.id.in_({row.call_id for row in page.items}))
+        .options(so.load_only(Call.id, Call.title_en, Call.title_ru, Call.review_deadline))).all()
+    return render_template("reviews/dashboard.html", page=page, assigned=assigned,
+                           submitted=submitted,
                            call_texts={call.id: (call.text("title"),
                                                  format_moment(call.review_deadline))
                                        for call in calls})

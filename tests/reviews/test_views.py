@@ -28,6 +28,30 @@ def test_reviewer_dashboard_lists_assignments_with_deadline_in_their_zone(
     assert "Not started" in html
 
 
+def test_reviewer_dashboard_pages_fifty_assignments_at_a_time_and_counts_them_all(
+        client, db, login_as, create_reviewer, create_application, create_call):
+    from portal.reviews.models import Review
+
+    reviewer = create_reviewer()
+    call = create_call()
+    applications = [create_application(call=call) for _ in range(53)]
+    for n, application in enumerate(applications):
+        application.reference = f"FEL-2027-{n + 1:04d}"
+        db.session.add(Assignment(application=application, reviewer=reviewer, state=AssignmentState.active,
+                                  review=Review(scores={}, submitted_at=utcnow()) if n < 3 else None))
+    db.session.commit()
+    login_as(reviewer)
+    first = client.get("/reviews/").get_data(as_text=True)
+    second = client.get("/reviews/?page=2").get_data(as_text=True)
+    assert "Applications assigned to you: 53. Reviews submitted: 3." in first
+    shown_first = set(re.findall(r"FEL-2027-\d{4}", first))
+    shown_second = set(re.findall(r"FEL-2027-\d{4}", second))
+    assert (len(shown_first), len(shown_second)) == (50, 3)
+    assert shown_first.isdisjoint(shown_second)
+    assert 'href="/reviews/?page=2"' in first
+    assert client.get("/reviews/?page=99").status_code == 200  # past the end: an empty page, not an error
+
+
 def test_reviewer_saves_draft_then_submits(client, forms, login_as, assigned):
     assignment = assigned()
     login_as(assignment.reviewer)
