@@ -15,8 +15,10 @@ from portal.calls.models import Call, CallState, Criterion
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.reviews.models import Assignment, AssignmentState, Review, ReviewerProfile
 from portal.selection.models import Decision, Offer, OfferState, Outcome
+from portal.selection.stamps import RankingStamp
 
-__all__ = ["Decision", "Offer", "OfferState", "Outcome", "Assignment", "AssignmentState", "Review", "ReviewerProfile",
+__all__ = ["Decision", "RankingStamp", "Offer", "OfferState", "Outcome",
+           "Assignment", "AssignmentState", "Review", "ReviewerProfile",
            "Application", "ApplicationSection", "ApplicationState", "Document", "DocumentKind",
            "ReferenceCounter", "Administration", "AuditEvent", "Call", "CallState", "Criterion", "OutboxMessage",
            "OutboxStatus", "Role", "User", "UserRole"]

@@ -30,6 +30,7 @@ from portal.audit.services import record_event
 from portal.calls.models import Call, CallState
 from portal.extensions import db
 from portal.notifications.services import queue_email
+from portal.selection.stamps import raise_inputs
 from portal.storage import TooLarge, storage
 from portal.urls import public_url
 
@@ -296,6 +297,7 @@ def submit_application(application: Application, *, actor, now: datetime) -> boo
     if claimed != 1:
         db.session.refresh(application)
         return False
+    raise_inputs(application.call_id)  # the bulk UPDATE above is not seen by the session's listener
     reference = _next_reference(now.year)
     db.session.execute(sa.update(Application).where(Application.id == application.id)
                        .values(reference=reference)

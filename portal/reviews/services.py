@@ -24,6 +24,7 @@ from portal.reviews.models import (
     ReviewerProfile,
     keywords,
 )
+from portal.selection.stamps import raise_inputs
 from portal.urls import public_url
 
 INVITATION_MAX_AGE = 14 * 24 * 3600
@@ -335,6 +336,7 @@ def save_review(assignment: Assignment, *, scores: dict, comments: str,
     if problems:
         raise ReviewError(_l("The review was not saved."), problems, fields)
     review = review_for(assignment)
+    counted_before = review.submitted_at is not None
     updated = db.session.execute(
         sa.update(Review).where(Review.id == review.id, Review.version == expected_version)
         .values(scores=clean_scores, comments=comments.strip(),
@@ -346,6 +348,8 @@ def save_review(assignment: Assignment, *, scores: dict, comments: str,
     db.session.refresh(review)
     if updated != 1:
         raise StaleReview()
+    if submit or counted_before:  # a draft never counts in the ranking
+        raise_inputs(call.id)
     if submit:
         record_event("review.submitted", actor=assignment.reviewer, obj=application,
                      review=review.id)

@@ -3,12 +3,12 @@ queries, and computing it only when its inputs change.
 
 The scores depend on the pool of applications, the reviews that count and the criteria; they are
 computed by `ranking.rank_applications` (exact, and about a second per thousand applications) and
-kept in the process, keyed by a fingerprint of those inputs that two aggregate queries read. Any
-submitted, changed or released review, any application entering or leaving the pool, and any change
-of the criteria changes the fingerprint. Decisions are not part of it: they are read on every call.
+kept in the process under the call's counters (`stamps.py`), which one query by primary key reads:
+any submitted, changed or released review, any application entering or leaving the pool and any
+change of the criteria raises `inputs`; any decision raises `decisions`, which the table of rows
+with their decisions is kept under as well.
 """
 
-import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ from portal.selection.ranking import (
     ReviewScores,
     rank_applications,
 )
+from portal.selection.stamps import read_stamps
 
 # Applications that compete for the places: submitted and neither withdrawn nor screened out.
 # After publication their state is the published outcome, so those states are in the pool too.
@@ -37,6 +38,7 @@ POOL_STATES = (ApplicationState.submitted, ApplicationState.under_review, Applic
                ApplicationState.waitlisted, ApplicationState.not_selected, ApplicationState.declined)
 RULES_VERSION = 1  # part of the fingerprint: a change of the ranking rules invalidates what is kept
 CACHED_CALLS = 8  # rankings kept per process (each about 1 kB per application)
+DERIVED_KEPT = 64  # filtered orders and counts of ranking pages kept per process
 
 
 @dataclass
@@ -81,17 +83,10 @@ def review_scores(scores: dict | None, criteria_ids: set[int]) -> dict[int, int]
 
 # --- The scores, computed once per change of their inputs ---------------------------------------
 
-def ranking_fingerprint(call) -> str:
-    pool = db.session.execute(
-        sa.select(sa.func.count(Application.id), sa.func.coalesce(sa.func.sum(Application.id), 0),
-                  sa.func.max(Application.submitted_at)).where(_in_pool(call.id))).one()
-    reviews = db.session.execute(_reviews_joined(
-        sa.func.count(Review.id), sa.func.coalesce(sa.func.sum(Review.id), 0),
-        sa.func.coalesce(sa.func.sum(Review.version), 0), sa.func.coalesce(sa.func.sum(Assignment.id), 0),
-        sa.func.max(Review.updated_at)).where(_counting(call.id))).one()
-    criteria = [(c.id, str(c.weight), c.scale_min, c.scale_max) for c in call.criteria]
-    key = repr((RULES_VERSION, call.id, call.reviewers_per_application, criteria, tuple(pool), tuple(reviews)))
-    return hashlib.sha256(key.encode()).hexdigest()
+def ranking_fingerprint(call) -> tuple:
+    """What the scores are kept under: the call (its id and creation, as an id can be used again
+    after a call is deleted), the rules and the call's `inputs` counter."""
+    return (RULES_VERSION, call.id, call.created_at, read_stamps(call.id)[0])
 
 
 def _compute(call) -> list[RankedApplication]:
@@ -117,7 +112,7 @@ class _RankingCache:
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple, tuple[str, list]] = OrderedDict()
 
-    def get(self, key: tuple, fingerprint: str) -> list | None:
+    def get(self, key: tuple, fingerprint: tuple) -> Any:
         with self._lock:
             kept = self._kept.get(key)
             if kept is None or kept[0] != fingerprint:
@@ -125,11 +120,11 @@ class _RankingCache:
             self._kept.move_to_end(key)
             return kept[1]
 
-    def put(self, key: tuple, fingerprint: str, value: list) -> None:
+    def put(self, key: tuple, fingerprint: tuple, value: Any) -> None:
         with self._lock:
             self._kept[key] = (fingerprint, value)
             self._kept.move_to_end(key)
-            while len(self._kept) > 3 * CACHED_CALLS:  # three kinds of entry per call
+            while len(self._kept) > 3 * CACHED_CALLS + DERIVED_KEPT:  # three kinds per call, and pages'
                 self._kept.popitem(last=False)
 
 
@@ -137,7 +132,7 @@ def _cache() -> "_RankingCache":
     return current_app.extensions.setdefault("selection_ranking_cache", _RankingCache())
 
 
-def _ranked(call, fingerprint: str) -> list[RankedApplication]:
+def _ranked(call, fingerprint: tuple) -> list[RankedApplication]:
     cache = _cache()
     ranked = cache.get(("scores", call.id), fingerprint)
     if ranked is None:
@@ -167,16 +162,7 @@ DECISION_COLUMNS = (Decision.application_id, Decision.id, Decision.outcome, Deci
                     Decision.note, Decision.version)
 
 
-def decisions_fingerprint(call_id: int) -> str:
-    """Changes with any decision of the call: each change of one raises its version."""
-    row = db.session.execute(sa.select(
-        sa.func.count(Decision.id), sa.func.coalesce(sa.func.sum(Decision.id), 0),
-        sa.func.coalesce(sa.func.sum(Decision.version), 0), sa.func.max(Decision.decided_at))
-        .where(Decision.call_id == call_id)).one()
-    return repr(tuple(row))
-
-
-def _table(call, fingerprint: str) -> list[tuple[RankedApplication, Any]]:
+def _table(call, fingerprint: tuple) -> list[tuple[RankedApplication, Any]]:
     """The ranked scores with each application's TABLE_COLUMNS, kept with the scores."""
     cache = _cache()
     kept = cache.get(("table", call.id), fingerprint)
@@ -192,9 +178,15 @@ def _table(call, fingerprint: str) -> list[tuple[RankedApplication, Any]]:
 def ranking_table(call) -> list[RankingRow]:
     """The ranking with each application's listed columns and its decision, as plain rows: what the
     pages of the whole ranking need. Kept until the scores or a decision change, so a page of it
-    costs three aggregate queries; the list is shared, so callers must not change its rows."""
-    fingerprint = ranking_fingerprint(call)
-    key = fingerprint + decisions_fingerprint(call.id)
+    costs one query; the list is shared, so callers must not change its rows."""
+    return ranking_table_and_key(call)[0]
+
+
+def ranking_table_and_key(call) -> tuple[list[RankingRow], tuple]:
+    """`ranking_table` and the key it is kept under, for what callers keep beside it."""
+    inputs, decisions_stamp = read_stamps(call.id)
+    fingerprint = (RULES_VERSION, call.id, call.created_at, inputs)
+    key = (*fingerprint, decisions_stamp)
     cache = _cache()
     rows = cache.get(("rows", call.id), key)
     if rows is None:
@@ -203,7 +195,19 @@ def ranking_table(call) -> list[RankingRow]:
         rows = [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [])
                 for r, application in _table(call, fingerprint)]
         cache.put(("rows", call.id), key, rows)
-    return rows
+    return rows, key
+
+
+def kept_beside_ranking(call, name: str, key: tuple, make):
+    """What a page derives from the ranking table (a filtered order, counts), kept under the
+    table's key and `name`: made again only when the ranking, a decision or the call changes."""
+    cache = _cache()
+    full_key = (*key, call.version)
+    value = cache.get(("derived", call.id, name), full_key)
+    if value is None:
+        value = make()
+        cache.put(("derived", call.id, name), full_key, value)
+    return value
 
 
 def call_ranking(call, *, with_reviews: bool = True) -> list[RankingRow]:

@@ -19,7 +19,7 @@ from portal.selection import bp, services
 from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
 from portal.selection.models import Offer, OfferState, Outcome
 from portal.selection.phrases import FLAG_LABELS, SORT_LABELS
-from portal.selection.queries import ranked_scores, ranking_table
+from portal.selection.queries import kept_beside_ranking, ranked_scores, ranking_table, ranking_table_and_key
 from portal.selection.ranking import DISAGREEMENT_RANGE
 
 PER_PAGE = 50
@@ -72,13 +72,16 @@ def _filtered(rows, args):
 @require(can_manage_applications)
 def ranking(call_id: int):
     call = db.get_or_404(Call, call_id)
-    rows = ranking_table(call)
-    shown = _filtered(rows, request.args)
+    rows, key = ranking_table_and_key(call)
+    filters = {k: request.args.get(k, "")[:40] for k in ("flag", "decision", "administration", "language", "sort")}
+    # The filtered order, the counts and the names are made once per change of the ranking, a
+    # decision or the call, not on every page of it.
+    shown = kept_beside_ranking(call, repr(sorted(filters.items())), key, lambda: _filtered(rows, filters))
+    check = kept_beside_ranking(call, "check", key, lambda: services.publication_check(call, rows) if rows else None)
+    names = kept_beside_ranking(call, f"names:{get_locale()}", key, lambda: administration_names(rows))
     page = ListPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE, items=shown)
-    check = services.publication_check(call, rows) if rows else None
-    filters = {k: request.args.get(k, "") for k in ("flag", "decision", "administration", "language", "sort")}
     return render_template("selection/ranking.html", call=call, page=page, total=len(rows),
-                           check=check, filters=filters, administration_names=administration_names(rows),
+                           check=check, filters=filters, administration_names=names,
                            fill_form=FillPlacesForm(), disagreement_range=DISAGREEMENT_RANGE,
                            published=services.is_published(call), flag_labels=FLAG_LABELS,
                            sort_labels=SORT_LABELS, outcome_choices=[(o.value, o.label) for o in Outcome])

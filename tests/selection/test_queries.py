@@ -89,3 +89,67 @@ def test_the_table_sees_every_decision_change(db, reviewed_call, create_user, co
     assert [r.decision.waitlist_position for r in queries.ranking_table(call)] == [None, 2, 1]
     assert queries.ranking_table(call) is queries.ranking_table(call)
     assert len(computations) == 1  # decisions never recompute the scores
+
+
+def test_a_review_saved_through_the_service_is_seen_and_a_draft_is_not(db, reviewed_call, create_user, computations):
+    """The review service writes with a bulk UPDATE, which the session's listener does not see."""
+    from portal.reviews.services import save_review
+    from portal.selection.stamps import read_stamps
+
+    call, (a, b) = reviewed_call([[5, 5], [4, 4]])
+    assert _order(call) == [a.id, b.id]
+    criterion = call.criteria[0]
+    reviewer = create_user(roles=("reviewer",), administration="PL")
+    assignment = Assignment(application=b, reviewer=reviewer, state=AssignmentState.active)
+    db.session.add(assignment)
+    db.session.commit()
+    stamps = read_stamps(call.id)
+    save_review(assignment, scores={str(criterion.id): 1}, comments="", recommendation=None, confidence=None,
+                expected_version=0, submit=False, now=utcnow())
+    db.session.commit()
+    assert read_stamps(call.id) == stamps  # a draft does not count, so nothing is computed again
+    _order(call)
+    computed = len(computations)
+    review = _review_of(db, b, 2)
+    save_review(assignment, scores={str(criterion.id): 5}, comments="Strong", recommendation="support",
+                confidence=4, expected_version=review.version, submit=True, now=utcnow())
+    db.session.commit()
+    changed = queries.ranked_scores(call)
+    assert len(computations) == computed + 1
+    assert next(r for r in changed if r.application_id == b.id).score.review_count == 3
+    review = _review_of(db, b, 2)  # rescoring a submitted review is seen too
+    save_review(assignment, scores={str(criterion.id): 1}, comments="Weak after all", recommendation="oppose",
+                confidence=4, expected_version=review.version, submit=True, now=utcnow())
+    db.session.commit()
+    queries.ranked_scores(call)
+    assert len(computations) == computed + 2
+
+
+def test_a_submission_through_the_service_is_seen(db, create_call, create_application, create_user, computations):
+    from portal.selection.stamps import read_stamps
+
+    call = create_call()
+    before = read_stamps(call.id)
+    assert queries.ranked_scores(call) == []
+    draft = create_application(call=call, applicant=create_user(), complete=True)
+    db.session.commit()
+    assert read_stamps(call.id) == before  # a draft is not in the pool
+    create_application(call=call, applicant=create_user(), complete=True, submit=True)
+    db.session.commit()
+    assert read_stamps(call.id)[0] == before[0] + 1
+    assert [r.application_id for r in queries.ranked_scores(call)] != [] and draft.id not in [
+        r.application_id for r in queries.ranked_scores(call)]
+    assert len(computations) == 2
+
+
+def test_a_decision_moves_only_the_decisions_counter(db, reviewed_call, create_user):
+    from portal.selection import services
+    from portal.selection.models import Outcome
+    from portal.selection.stamps import read_stamps
+
+    call, (a, _b) = reviewed_call([[5], [4]])
+    inputs, decisions = read_stamps(call.id)
+    services.decide(a, outcome=Outcome.accepted, note="", actor=create_user(roles=("coordinator",)), now=utcnow())
+    db.session.commit()
+    after = read_stamps(call.id)
+    assert after[0] == inputs and after[1] > decisions
