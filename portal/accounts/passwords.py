@@ -11,7 +11,8 @@ MAX_PASSWORD_LENGTH = 1024
 def _hasher() -> PasswordHasher:
     config = current_app.config
     return PasswordHasher(time_cost=config["ARGON2_TIME_COST"],
-                          memory_cost=config["ARGON2_MEMORY_COST"])
+                          memory_cost=config["ARGON2_MEMORY_COST"],
+                          parallelism=config["ARGON2_PARALLELISM"])
 
 
 def hash_password(password: str) -> str:
@@ -35,7 +36,8 @@ _DUMMY_HASH: dict[tuple, str] = {}
 
 
 def spend_time_like_a_check(password: str) -> None:
-    key = (current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"])
+    key = tuple(current_app.config[name] for name in
+                ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM"))
     if key not in _DUMMY_HASH:
         _DUMMY_HASH[key] = hash_password("not a real password, only for timing")
     check_password(_DUMMY_HASH[key], password)

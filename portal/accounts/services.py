@@ -124,7 +124,7 @@ def verify_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None. Failed attempts are audited.
 
-    The deliberately slow password check (Argon2, about 0.1 s) runs before this session's
+    The deliberately slow password check (Argon2, about 45 ms) runs before this session's
     transaction starts, on the committed hash read in a short transaction of its own: on SQLite
     a form post's transaction holds the database's write lock, and every other user's save
     would wait for the check (bench/'s deadline rush showed it).

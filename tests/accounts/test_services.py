@@ -100,6 +100,22 @@ def test_authenticate_failure_returns_none_and_is_audited(db, create_user, email
     assert _actions(db)[-1] == "login.failed"
 
 
+def test_a_hash_made_with_other_costs_is_replaced_at_sign_in(app, db, create_user):
+    """Hashes made before a change of the Argon2 setting (once 64 MiB, 3 passes, 4 lanes) move
+    to the current one the next time their owner signs in."""
+    from argon2 import PasswordHasher
+
+    user = create_user()
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=2).hash(PASSWORD)
+    db.session.commit()
+    assert services.authenticate(user.email, PASSWORD) == user
+    config = app.config
+    assert user.password_hash.startswith(
+        f"$argon2id$v=19$m={config['ARGON2_MEMORY_COST']},t={config['ARGON2_TIME_COST']},"
+        f"p={config['ARGON2_PARALLELISM']}$")
+    assert services.authenticate(user.email, PASSWORD) == user
+
+
 def test_authenticate_suspended_account_is_refused(db, create_user):
     admin = create_user(roles=("admin",))
     user = create_user()
