@@ -93,26 +93,27 @@ def edit_section(application_id: int, key: str):
             db.session.rollback()
             form.form_errors.append(str(exc.message))
         else:
+            application_id = application.id  # read before the commit expires the object
             db.session.commit()
-            return _after_save(application, key, result)
+            return _after_save(application_id, key, result)
     return render_template("applications/section.html", application=application,
                            section=section, form=form, progress=progress(application),
                            saved_version=saved_version)
 
 
-def _after_save(application, key, result):
+def _after_save(application_id: int, key: str, result):
     if not result.complete:
         flash(_("Saved as a draft. Before you can submit, please also fill in: %(fields)s.",
                 fields=", ".join(result.missing)), "warning")
-        return redirect(url_for("applications.edit_section", application_id=application.id,
+        return redirect(url_for("applications.edit_section", application_id=application_id,
                                 key=key))
     flash(_("Section saved."), "success")
     following = next_section(key)
     if following is None:
-        return redirect(url_for("applications.check_answers", application_id=application.id))
+        return redirect(url_for("applications.check_answers", application_id=application_id))
     if following.form_class is None:
-        return redirect(url_for("applications.documents", application_id=application.id))
-    return redirect(url_for("applications.edit_section", application_id=application.id,
+        return redirect(url_for("applications.documents", application_id=application_id))
+    return redirect(url_for("applications.edit_section", application_id=application_id,
                             key=following.key))
 
 

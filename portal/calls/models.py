@@ -80,9 +80,10 @@ class Call(Bilingual, db.Model):
     # Optimistic locking: two coordinators saving the same call cannot overwrite each other.
     version: so.Mapped[int] = so.mapped_column(default=1)
 
+    # Loaded when asked for (one query), not with every call: most pages that load a call, the
+    # lists of applications and the ranking among them, never show its criteria.
     criteria: so.Mapped[list["Criterion"]] = so.relationship(
-        back_populates="call", order_by="Criterion.position", cascade="all, delete-orphan",
-        lazy="selectin")
+        back_populates="call", order_by="Criterion.position", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 

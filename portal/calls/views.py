@@ -7,6 +7,7 @@ call one service, commit, flash, redirect.
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale, get_timezone, ngettext
 from flask_babel import gettext as _
@@ -39,7 +40,8 @@ from portal.permissions import can_manage_calls, require
 @bp.route("/manage/calls")
 @require(can_manage_calls)
 def list_calls():
-    calls = db.session.scalars(sa.select(Call).order_by(Call.created_at.desc(), Call.id.desc())).all()
+    calls = db.session.scalars(sa.select(Call).order_by(Call.created_at.desc(), Call.id.desc())
+                               .options(so.selectinload(Call.criteria))).all()
     return render_template("calls/list.html", calls=calls)
 
 
