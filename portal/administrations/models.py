@@ -19,9 +19,14 @@ class Administration(db.Model):
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
 
     def name(self, locale: Locale | str) -> str:
-        locale = Locale.parse(locale)
-        override = self.name_ru if locale.language == "ru" else self.name_en
-        return override or locale.territories.get(self.code, self.code)
+        return administration_name(self.code, self.name_en, self.name_ru, locale)
 
     def __repr__(self) -> str:
         return f"<Administration {self.code}>"
+
+
+def administration_name(code: str, name_en: str | None, name_ru: str | None, locale: Locale | str) -> str:
+    """The name in the locale: an admin's correction, else CLDR's name of the territory."""
+    locale = Locale.parse(locale)
+    override = name_ru if locale.language == "ru" else name_en
+    return override or locale.territories.get(code, code)

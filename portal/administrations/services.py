@@ -1,12 +1,13 @@
 """Loading and editing the list of member administrations."""
 
 import csv
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
 from babel import Locale
 
-from portal.administrations.models import Administration
+from portal.administrations.models import Administration, administration_name
 from portal.audit.services import record_event
 from portal.extensions import db
 
@@ -45,10 +46,21 @@ def load_administrations(path: str | Path) -> tuple[int, int]:
 
 
 def administration_choices(locale: Locale | str) -> list[tuple[str, str]]:
-    """Active administrations as (code, name in the locale), sorted by that name."""
-    rows = db.session.scalars(sa.select(Administration).where(Administration.is_active))
-    locale = Locale.parse(locale)
-    return sorted(((a.code, a.name(locale)) for a in rows), key=lambda item: item[1])
+    """Active administrations as (code, name in the locale), sorted by that name.
+
+    Read on every call (an admin may rename or retire one at any time), as plain rows; the
+    names and their order are worked out once per language for the same rows.
+    """
+    rows = tuple(tuple(row) for row in db.session.execute(
+        sa.select(Administration.code, Administration.name_en, Administration.name_ru)
+        .where(Administration.is_active).order_by(Administration.code)))
+    return list(_named_and_sorted(rows, str(locale)))
+
+
+@lru_cache(maxsize=16)
+def _named_and_sorted(rows: tuple, locale_name: str) -> tuple[tuple[str, str], ...]:
+    names = [(code, administration_name(code, name_en, name_ru, locale_name)) for code, name_en, name_ru in rows]
+    return tuple(sorted(names, key=lambda item: item[1]))
 
 
 def update_administration(administration: Administration, *, actor, name_en: str | None,

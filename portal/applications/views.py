@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,7 +23,10 @@ from portal.storage import storage
 
 def _own_application(application_id: int) -> Application:
     """The signed-in applicant's application, or 404: others' applications do not exist."""
-    application = db.session.get(Application, application_id)
+    # Its sections and documents joined to it (a handful of rows each) rather than read with
+    # two more queries: every step of an application starts here.
+    application = db.session.get(Application, application_id, options=[
+        so.joinedload(Application.sections), so.joinedload(Application.documents)])
     if application is None or not is_owner(current_user, application):
         abort(404)
     return application
