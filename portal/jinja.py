@@ -16,12 +16,21 @@ def url_for_page(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+_PLACEHOLDER = 918273645
+
+
+def url_pattern(endpoint: str, key: str, **values) -> str:
+    """The URL of `endpoint` with `{}` where `key` goes, for `.format(id)` in each row of a list:
+    one `url_for` for the list instead of one per row (a list of 50 rows made 100 of them)."""
+    return url_for(endpoint, **values, **{key: _PLACEHOLDER}).replace(str(_PLACEHOLDER), "{}")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
                                  get_locale=get_locale,
-                                 url_for_page=url_for_page)
+                                 url_for_page=url_for_page, url_pattern=url_pattern)
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["markdown"] = render_markdown
 

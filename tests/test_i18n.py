@@ -32,3 +32,44 @@ def test_moments_use_the_signed_in_users_zone(app, client, login_as, create_user
 def test_russian_plurals_have_three_forms(app, count, expected):
     with app.test_request_context(), force_locale("ru"):
         assert ngettext("%(num)d user", "%(num)d users", count) == expected
+
+
+def test_templates_follow_a_locale_forced_inside_a_request(app):
+    """Templates' translations are kept for the request, but an e-mail rendered in another
+    language in the middle of it (force_locale) is in that language, and the page after it is not."""
+    from flask import render_template_string
+
+    template = "{{ _('Sign in') }}"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == "Sign in"
+        with force_locale("ru"):
+            assert render_template_string(template) == "Войти"
+        assert render_template_string(template) == "Sign in"
+
+
+def test_wtforms_own_messages_are_in_the_viewers_language(app, client):
+    """WTForms' built-in messages come from its catalog, read once per process and language."""
+    from wtforms import IntegerField
+
+    from portal.forms import PortalForm
+
+    class Form(PortalForm):
+        number = IntegerField()
+
+    for language, expected in (("en", "Not a valid integer value."), ("ru", "Неверное целое число.")):
+        with app.test_request_context(method="POST", data={"number": "x"},
+                                      headers={"Accept-Language": language}):
+            form = Form(meta={"csrf": False})
+            form.validate()
+            assert form.number.errors == [expected]
+
+
+def test_a_url_pattern_gives_the_url_of_each_row(app):
+    from flask import url_for
+
+    from portal.jinja import url_pattern
+
+    with app.test_request_context():
+        pattern = url_pattern("applications.manage_application", "application_id")
+        assert [pattern.format(n) for n in (7, 12345)] == [
+            url_for("applications.manage_application", application_id=n) for n in (7, 12345)]

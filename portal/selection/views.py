@@ -84,7 +84,8 @@ def ranking(call_id: int):
                            check=check, filters=filters, administration_names=names,
                            fill_form=FillPlacesForm(), disagreement_range=DISAGREEMENT_RANGE,
                            published=services.is_published(call), flag_labels=FLAG_LABELS,
-                           sort_labels=SORT_LABELS, outcome_choices=[(o.value, o.label) for o in Outcome])
+                           sort_labels=SORT_LABELS, outcome_choices=[(o.value, o.label) for o in Outcome],
+                           outcome_labels={o: o.label for o in Outcome})
 
 
 @bp.route("/manage/calls/<int:call_id>/fill", methods=["POST"])
