@@ -57,8 +57,9 @@ def test_wtforms_own_messages_are_in_the_viewers_language(app, client):
         number = IntegerField()
 
     for language, expected in (("en", "Not a valid integer value."), ("ru", "Неверное целое число.")):
-        with app.test_request_context(method="POST", data={"number": "x"},
-                                      headers={"Accept-Language": language}):
+        # (an application context of its own, as each real request has: the locale is kept in g)
+        with app.app_context(), app.test_request_context(method="POST", data={"number": "x"},
+                                                         headers={"Accept-Language": language}):
             form = Form(meta={"csrf": False})
             form.validate()
             assert form.number.errors == [expected]
