@@ -321,3 +321,16 @@ def test_raising_a_score_never_lowers_the_raw_mean(call, data):
     assert after[target].raw_mean > before[target].raw_mean  # every weight drawn is > 0
     assert {a: s.raw_mean for a, s in after.items() if a != target} == {
         a: s.raw_mean for a, s in before.items() if a != target}
+
+
+@given(st.lists(st.fractions(min_value=0, max_value=100, max_denominator=60), min_size=1, max_size=40))
+def test_the_moments_are_the_statistics_modules(values):
+    """The ranking's own mean and standard deviation (integer sums over a common denominator)
+    agree with the statistics module's: the mean exactly, the deviation to the last bit or so."""
+    import statistics
+
+    from portal.selection.ranking import _mean, _pstdev
+
+    assert _mean(values) == statistics.mean(values)
+    assert math.isclose(_pstdev(values), statistics.pstdev(values), rel_tol=1e-15, abs_tol=0)
+    assert _pstdev([values[0]] * len(values)) == 0.0
