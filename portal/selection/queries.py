@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 
 from portal.applications.models import Application, ApplicationState
+from portal.collector import collector_paused
 from portal.extensions import db
 from portal.reviews.models import Assignment, AssignmentState, Review
 from portal.selection.models import Decision
@@ -90,6 +91,11 @@ def ranking_fingerprint(call) -> tuple:
 
 
 def _compute(call) -> list[RankedApplication]:
+    with collector_paused():
+        return _compute_now(call)
+
+
+def _compute_now(call) -> list[RankedApplication]:
     criteria = criterion_specs(call)
     if not criteria:
         return []
@@ -213,6 +219,11 @@ def kept_beside_ranking(call, name: str, key: tuple, make):
 def call_ranking(call, *, with_reviews: bool = True) -> list[RankingRow]:
     """The ranking with the applications (administration loaded), decisions and, unless told
     otherwise, the submitted reviews that count (for exports and dossiers)."""
+    with collector_paused():
+        return _call_ranking(call, with_reviews=with_reviews)
+
+
+def _call_ranking(call, *, with_reviews: bool) -> list[RankingRow]:
     ranked = ranked_scores(call)
     applications = {a.id: a for a in db.session.scalars(
         sa.select(Application).where(_in_pool(call.id))
