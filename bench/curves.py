@@ -43,6 +43,7 @@ def measure(size: int, workdir: Path, *, reviewers: int = 150, log=print) -> dic
     from portal.extensions import db
     from portal.reviews.automatic import assign_call_automatically
     from portal.reviews.models import Assignment, Review
+    from portal.selection.queries import _compute as compute_ranking
     from portal.selection.queries import call_ranking
 
     folder = workdir / f"curve-{size}"
@@ -71,6 +72,9 @@ def measure(size: int, workdir: Path, *, reviewers: int = 150, log=print) -> dic
     repeat = 3 if size <= 5000 else 1
     with app.app_context():
         call = db.session.get(Call, call_id)
+        # What a change of a ranking's inputs costs a worker: the scores computed from the
+        # database; then the ranking with every application and review, as the exports load it.
+        row["compute_ms"] = _median_ms(lambda: compute_ranking(call), repeat)
         row["ranking_ms"] = _median_ms(lambda: (call_ranking(call), db.session.expire_all()),
                                        repeat)
     if "selection.ranking" in app.view_functions:
@@ -80,7 +84,8 @@ def measure(size: int, workdir: Path, *, reviewers: int = 150, log=print) -> dic
             row["ranking_page_ms"] = _median_ms(lambda: client.get(ranking_path), repeat)
         else:
             row["ranking_page_error"] = status
-    log(f"  {size:,}: list {row['list_ms']:.0f} ms, ranking {row['ranking_ms']:.0f} ms")
+    log(f"  {size:,}: list {row['list_ms']:.0f} ms, ranking computed {row['compute_ms']:.0f} ms, "
+        f"with reviews {row['ranking_ms']:.0f} ms")
     with app.app_context():
         call = db.session.get(Call, call_id)
         actor = db.session.scalar(sa.select(User).where(User.email == coordinator))
@@ -108,7 +113,7 @@ def run(sizes, workdir: Path, *, log=print) -> list[dict]:
 def chart_svg(rows: list[dict]) -> str:
     """Small panels (list, ranking, ranking page, assignment) against applications."""
     panels = [("Coordinator's list, ms", [r["list_ms"] for r in rows]),
-              ("call_ranking (cold), s", [r["ranking_ms"] / 1000 for r in rows]),
+              ("Ranking computed (cold), s", [r.get("compute_ms", r["ranking_ms"]) / 1000 for r in rows]),
               ("Ranking page (warm), s", [r.get("ranking_page_ms", 0) / 1000 for r in rows]),
               ("Automatic assignment, s", [r["assignment_s"] for r in rows])]
     xs = [r["applications"] for r in rows]

@@ -67,14 +67,15 @@ def rush_tables(results: list[dict]) -> list[str]:
 
 
 def curves_table(rows: list[dict]) -> list[str]:
-    lines = ["| applications | seed s | list page 1 ms | list last page ms | call_ranking ms | "
-             "ranking page ms (warm) | automatic assignment s | assigned |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| applications | seed s | list page 1 ms | list last page ms | ranking computed ms | "
+             "ranking with reviews ms | ranking page ms (warm) | automatic assignment s | assigned |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         page = (_n(r["ranking_page_ms"]) if "ranking_page_ms" in r else
                 f"error {r['ranking_page_error']}" if "ranking_page_error" in r else "—")
         lines.append(f"| {_n(r['applications'])} | {r['seed_s']:.1f} | {r['list_ms']:.0f} | "
-                     f"{r['list_last_page_ms']:.0f} | {_n(r['ranking_ms'])} | {page} | "
+                     f"{r['list_last_page_ms']:.0f} | {_n(r['compute_ms']) if 'compute_ms' in r else '—'} | "
+                     f"{_n(r['ranking_ms'])} | {page} | "
                      f"{r['assignment_s']:.1f} | {_n(r['assigned'])} |")
     return lines
 
@@ -115,9 +116,13 @@ def report(results: dict) -> str:
     if results.get("curves"):
         lines += ["## Scale curves", "",
                   "In-process timings (test client for pages; medians), one SQLite database per "
-                  "size, 150 reviewers. Automatic assignment is the real "
-                  "`assign_call_automatically` on the call after its assignments are removed "
-                  "(rolled back after).", ""]
+                  "size, 150 reviewers. *Ranking computed*: the scores computed from the "
+                  "database, what each change of a ranking's inputs costs a worker "
+                  "(`selection.queries._compute`); *with reviews*: the ranking with every "
+                  "application and review as the exports load it (`call_ranking`, scores "
+                  "already kept); *ranking page*: a warm request. Automatic assignment is the "
+                  "real `assign_call_automatically` on the call after its assignments are "
+                  "removed (rolled back after).", ""]
         lines += curves_table(results["curves"])
         lines += ["", f"![scale curves]({results.get('chart', 'scale-curves.svg')})", ""]
     return "\n".join(lines) + "\n"
