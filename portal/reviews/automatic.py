@@ -9,17 +9,17 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from portal.accounts.models import Role, User, UserRole
-from portal.applications.models import Application
+from portal.applications.models import Application, ApplicationSection
 from portal.calls.models import Call
 from portal.extensions import db
 from portal.phrases import LANGUAGE_NAMES
 from portal.reviews import assignment as solver
-from portal.reviews.models import Assignment, AssignmentState
+from portal.reviews.models import Assignment, AssignmentState, keywords
 from portal.reviews.services import (
     REVIEWABLE_STATES,
+    NewAssignment,
     applicant_administrations,
-    assign_reviewer,
-    expertise_of,
+    assign_reviewers,
     reviewer_profile,
 )
 
@@ -27,10 +27,18 @@ from portal.reviews.services import (
 def assign_call_automatically(call: Call, *, actor, now: datetime) -> solver.AssignmentResult:
     """Give every submitted application of the call its number of reviewers, as far as the
     rules allow. Existing assignments are kept. Flushes."""
+    # Neither the call (the caller's own) nor the documents; of the sections only the expertise
+    # the applicant gave, read as plain rows (5,000 applications: 35,000 objects fewer).
+    reviewable = sa.and_(Application.call_id == call.id, Application.state.in_(REVIEWABLE_STATES))
     applications = db.session.scalars(
-        sa.select(Application)
-        .where(Application.call_id == call.id, Application.state.in_(REVIEWABLE_STATES))
-        .options(so.joinedload(Application.applicant))).all()
+        sa.select(Application).where(reviewable)
+        .options(so.joinedload(Application.applicant), so.lazyload(Application.call),
+                 so.lazyload(Application.sections), so.lazyload(Application.documents))).all()
+    expertise = {application_id: keywords((answers or {}).get("expertise"))
+                 for application_id, answers in db.session.execute(
+                     sa.select(ApplicationSection.application_id, ApplicationSection.answers)
+                     .join(Application, Application.id == ApplicationSection.application_id)
+                     .where(reviewable, ApplicationSection.key == "professional"))}
     reviewers = db.session.scalars(
         sa.select(User).join(UserRole)
         .where(UserRole.role == Role.reviewer, User.is_active_account)).all()
@@ -54,25 +62,21 @@ def assign_call_automatically(call: Call, *, actor, now: datetime) -> solver.Ass
             id=a.id, language=a.language, administrations=applicant_administrations(a),
             needed=max(0, call.reviewers_per_application - len(active.get(a.id, ()))),
             existing_reviewers=frozenset(active.get(a.id, ())) | {a.applicant_id},
-            expertise=expertise_of(a)) for a in applications],
+            expertise=expertise.get(a.id, frozenset())) for a in applications],
         [_reviewer_input(r, load.get(r.id, 0)) for r in reviewers],
         conflicts,
     )
     by_id = {a.id: a for a in applications}
     people = {r.id: r for r in reviewers}
-    # What assign_reviewer would look up pair by pair is loaded above already.
     declared = {}
     for application_id, reviewer_id in conflicts:
         declared.setdefault(application_id, set()).add(reviewer_id)
     existing = {(a.application_id, a.reviewer_id): a for a in assignments}
-    for pair in result.pairs:
-        assign_reviewer(by_id[pair.application_id], people[pair.reviewer_id], actor=actor,
-                        now=now, automatic=True,
-                        reasons=[reason.to_json() for reason in pair.reasons],
-                        declared=declared.get(pair.application_id, set()),
-                        existing=existing.get((pair.application_id, pair.reviewer_id)),
-                        flush=False)
-    db.session.flush()
+    assign_reviewers([NewAssignment(by_id[pair.application_id], people[pair.reviewer_id],
+                                    [reason.to_json() for reason in pair.reasons],
+                                    declared.get(pair.application_id, set()),
+                                    existing.get((pair.application_id, pair.reviewer_id)))
+                      for pair in result.pairs], actor=actor, now=now, automatic=True)
     return result
 
 

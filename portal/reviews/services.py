@@ -1,6 +1,7 @@
 """The rules of reviewing: inviting, assigning without conflicts, scoring, declaring conflicts."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,7 +13,8 @@ from portal.accounts.models import Role, User, UserRole
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.accounts.tokens import account_fingerprint, make_token, read_token
 from portal.applications.models import Application, ApplicationState
-from portal.audit.services import record_event
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_row, record_event
 from portal.calls.models import Call
 from portal.extensions import db
 from portal.notifications.services import queue_email
@@ -167,26 +169,20 @@ def assign_reviewer(application: Application, reviewer: User, *, actor, now: dat
                     automatic: bool = False, reasons: list | None = None,
                     declared: set[int] | None = None, existing=_NOT_LOADED,
                     flush: bool = True) -> Assignment:
-    """Assign one reviewer; every path (by hand, in bulk, automatic) comes through here.
+    """Assign one reviewer; every path (by hand, in bulk, automatic) checks through here
+    (`_check_assignable`).
 
     Raises ReviewError (not a reviewer, application not reviewable, already assigned) or
     ConflictOfInterest. Flushes, unless told not to.
 
-    A caller assigning thousands at once (the automatic assignment) passes what it has loaded
-    already: `declared` (see has_conflict), `existing` (this reviewer's assignment to this
-    application, or None), and flush=False, flushing once at the end: no query per pair.
+    A caller that has loaded them already passes `declared` (see has_conflict) and `existing`
+    (this reviewer's assignment to this application, or None); thousands at once go through
+    `assign_reviewers`.
     """
-    if Role.reviewer not in reviewer.roles or not reviewer.is_active:
-        raise ReviewError(_l("This person is not an active reviewer."))
-    if application.state not in REVIEWABLE_STATES:
-        raise ReviewError(_l("Only submitted applications can be assigned for review."))
-    if has_conflict(reviewer, application, declared):
-        raise ConflictOfInterest()
     assignment = existing if existing is not _NOT_LOADED else db.session.scalar(
         sa.select(Assignment).where(Assignment.application_id == application.id,
                                     Assignment.reviewer_id == reviewer.id))
-    if assignment is not None and assignment.state == AssignmentState.active:
-        raise ReviewError(_l("This reviewer is already assigned to this application."))
+    _check_assignable(application, reviewer, declared, assignment)
     if assignment is None:
         assignment = Assignment(application=application, reviewer=reviewer)
         db.session.add(assignment)
@@ -202,6 +198,59 @@ def assign_reviewer(application: Application, reviewer: User, *, actor, now: dat
     record_event("assignment.created", actor=actor, obj=application, reviewer=reviewer.id,
                  automatic=automatic)
     return assignment
+
+
+def _check_assignable(application: Application, reviewer: User, declared: set[int] | None,
+                      assignment: Assignment | None) -> None:
+    if Role.reviewer not in reviewer.roles or not reviewer.is_active:
+        raise ReviewError(_l("This person is not an active reviewer."))
+    if application.state not in REVIEWABLE_STATES:
+        raise ReviewError(_l("Only submitted applications can be assigned for review."))
+    if has_conflict(reviewer, application, declared):
+        raise ConflictOfInterest()
+    if assignment is not None and assignment.state == AssignmentState.active:
+        raise ReviewError(_l("This reviewer is already assigned to this application."))
+
+
+@dataclass(frozen=True)
+class NewAssignment:
+    application: Application
+    reviewer: User
+    reasons: list
+    declared: set[int]  # reviewers who declared a conflict with the application
+    existing: Assignment | None  # an ended or conflicting assignment of the same pair
+
+
+def assign_reviewers(new: list[NewAssignment], *, actor, now: datetime, automatic: bool) -> None:
+    """Many assignments at once (the automatic assignment), each checked as `assign_reviewer`
+    checks one, all written with one INSERT per table: built as 14,000 objects and their audit
+    events, they took most of the 20 seconds an automatic assignment of 5,000 applications did.
+    Raises like assign_reviewer before anything is written. Flushes."""
+    rows, events, reviewed, calls = [], [], set(), set()
+    for item in new:
+        _check_assignable(item.application, item.reviewer, item.declared, item.existing)
+        if item.existing is not None:  # a pair seen before: the row is there to be reused
+            assign_reviewer(item.application, item.reviewer, actor=actor, now=now,
+                            automatic=automatic, reasons=item.reasons, declared=item.declared,
+                            existing=item.existing, flush=False)
+            continue
+        rows.append({"application_id": item.application.id, "reviewer_id": item.reviewer.id,
+                     "state": AssignmentState.active, "automatic": automatic,
+                     "reasons": item.reasons or [], "assigned_at": now,
+                     "assigned_by_id": actor.id if actor else None})
+        events.append(audit_row("assignment.created", actor=actor, obj=item.application,
+                                reviewer=item.reviewer.id, automatic=automatic))
+        reviewed.add(item.application)
+        calls.add(item.application.call_id)
+    db.session.flush()
+    if rows:
+        db.session.execute(sa.insert(Assignment), rows)
+        db.session.execute(sa.insert(AuditEvent), events)
+    for application in reviewed:
+        application.state = ApplicationState.under_review
+    db.session.flush()
+    for call_id in calls:  # the INSERTs above are not seen by the session's listener
+        raise_inputs(call_id)
 
 
 def release_assignment(assignment: Assignment, *, actor, now: datetime) -> None:

@@ -69,6 +69,45 @@ def test_running_again_keeps_existing_assignments_and_adds_nothing(db, small_cal
     assert {(a.application_id, a.reviewer_id) for a in _active(db, call)} == first
 
 
+def test_each_assignment_is_audited_and_the_applications_are_under_review(db, small_call, create_reviewer,
+                                                                          create_user):
+    """The assignments are written in bulk; each still has its audit event, as one by hand has."""
+    from portal.applications.models import ApplicationState
+    from portal.audit.models import AuditEvent
+
+    call, applications = small_call
+    for code in ("PL", "LT", "LV"):
+        create_reviewer(administration=code, reads=("en", "ru"))
+    coordinator = create_user(roles=("coordinator",))
+    result = assign_call_automatically(call, actor=coordinator, now=utcnow())
+    db.session.commit()
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "assignment.created")).all()
+    assert sorted((int(e.object_id), e.details["reviewer"]) for e in events) == sorted(
+        (p.application_id, p.reviewer_id) for p in result.pairs)
+    assert all(e.actor_id == coordinator.id and e.details["automatic"] for e in events)
+    assert {a.state for a in applications} == {ApplicationState.under_review}
+
+
+def test_a_released_pair_chosen_again_reuses_its_row(db, small_call, create_reviewer, create_user):
+    from portal.reviews.services import release_assignment
+
+    call, applications = small_call
+    create_reviewer(administration="LT", reads=("en", "ru"), max_reviews=10)
+    create_reviewer(administration="LV", reads=("en", "ru"), max_reviews=10)
+    assign_call_automatically(call, actor=None, now=utcnow())
+    db.session.commit()
+    released = _active(db, call)[0]
+    pair = (released.application_id, released.reviewer_id)
+    release_assignment(released, actor=None, now=utcnow())
+    db.session.commit()
+    again = assign_call_automatically(call, actor=None, now=utcnow())
+    db.session.commit()
+    assert [(p.application_id, p.reviewer_id) for p in again.pairs] == [pair]
+    rows = db.session.scalars(sa.select(Assignment).where(
+        Assignment.application_id == pair[0], Assignment.reviewer_id == pair[1])).all()
+    assert [(r.id, r.state) for r in rows] == [(released.id, AssignmentState.active)]
+
+
 def test_shortfall_names_the_language_and_what_is_missing(app, db, small_call,
                                                           create_reviewer):
     call, _ = small_call
