@@ -56,9 +56,10 @@ def accept_invitation(token: str):
 @bp.route("/reviews/")
 @require(can_review)
 def dashboard():
-    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
-                          select=reviewer_assignments(current_user), error_out=False)
     assigned, submitted = reviewer_workload(current_user)
+    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                          select=reviewer_assignments(current_user), error_out=False, count=False)
+    page.total = assigned  # the same rows: the workload's count spares the list its own
     # A reviewer's rows belong to a call or two: their texts are made once per call.
     calls = db.session.scalars(
         sa.select(Call).where(Call.id.in_({row.call_id for row in page.items}))
