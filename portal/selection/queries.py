@@ -114,7 +114,8 @@ def _compute_now(call) -> list[RankedApplication]:
 
 
 class _RankingCache:
-    def __init__(self):
+    def __init__(self, size: int):
+        self._size = size
         self._lock = threading.Lock()
         self._kept: OrderedDict[tuple, tuple[str, list]] = OrderedDict()
 
@@ -130,12 +131,18 @@ class _RankingCache:
         with self._lock:
             self._kept[key] = (fingerprint, value)
             self._kept.move_to_end(key)
-            while len(self._kept) > 3 * CACHED_CALLS + DERIVED_KEPT:  # three kinds per call, and pages'
+            while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
 
 
 def _cache() -> "_RankingCache":
-    return current_app.extensions.setdefault("selection_ranking_cache", _RankingCache())
+    # Three kinds of entry per call: scores, table, rows.
+    return current_app.extensions.setdefault("selection_ranking_cache", _RankingCache(3 * CACHED_CALLS))
+
+
+def _derived_cache() -> "_RankingCache":
+    # Apart, so that pages' many filtered orders never push a call's scores out.
+    return current_app.extensions.setdefault("selection_derived_cache", _RankingCache(DERIVED_KEPT))
 
 
 def _ranked(call, fingerprint: tuple) -> list[RankedApplication]:
@@ -207,7 +214,7 @@ def ranking_table_and_key(call) -> tuple[list[RankingRow], tuple]:
 def kept_beside_ranking(call, name: str, key: tuple, make):
     """What a page derives from the ranking table (a filtered order, counts), kept under the
     table's key and `name`: made again only when the ranking, a decision or the call changes."""
-    cache = _cache()
+    cache = _derived_cache()
     full_key = (*key, call.version)
     value = cache.get(("derived", call.id, name), full_key)
     if value is None:
