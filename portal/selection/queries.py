@@ -137,12 +137,19 @@ class _RankingCache:
 
 def _cache() -> "_RankingCache":
     # Three kinds of entry per call: scores, table, rows.
-    return current_app.extensions.setdefault("selection_ranking_cache", _RankingCache(3 * CACHED_CALLS))
+    return _kept_in_app("selection_ranking_cache", 3 * CACHED_CALLS)
 
 
 def _derived_cache() -> "_RankingCache":
     # Apart, so that pages' many filtered orders never push a call's scores out.
-    return current_app.extensions.setdefault("selection_derived_cache", _RankingCache(DERIVED_KEPT))
+    return _kept_in_app("selection_derived_cache", DERIVED_KEPT)
+
+
+def _kept_in_app(name: str, size: int) -> "_RankingCache":
+    cache = current_app.extensions.get(name)
+    if cache is None:  # built once per app, not on every look-up
+        cache = current_app.extensions.setdefault(name, _RankingCache(size))
+    return cache
 
 
 def _ranked(call, fingerprint: tuple) -> list[RankedApplication]:
