@@ -30,6 +30,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'portal.sqlite'}"
     )
+    # pre_ping: a connection that died with a database restart is replaced before use, so the
+    # first request after an outage succeeds. hide_parameters: an error's log names the SQL but
+    # not its values, which can be personal data.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     # How long (seconds) a SQLite writer waits for the lock before giving up.
     SQLITE_BUSY_TIMEOUT = _env_int("SQLITE_BUSY_TIMEOUT", 30)
 

@@ -18,6 +18,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     # The default SQLite file, e-mails and uploads live here; a fresh clone has no such folder.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    from portal import logs, urls
+
+    logs.init_app(app)
+    urls.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
 
