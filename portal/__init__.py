@@ -42,13 +42,14 @@ def _init_extensions(app: Flask) -> None:
     from portal.accounts.services import load_user
     from portal.database import configure_sqlite
     from portal.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from portal.i18n import install_template_gettext, select_locale, select_timezone
+    from portal.i18n import init_app as init_i18n
+    from portal.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    install_template_gettext(app)
+    init_i18n(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
 

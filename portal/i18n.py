@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel import support
 from babel.dates import format_date, format_time, get_timezone_location
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_locale, get_timezone, get_translations
+from flask_babel import get_locale, get_timezone, get_translations, refresh
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_logged_in, user_logged_out
 from wtforms.i18n import messages_path
 
 # The portal's languages, in the order the switcher shows them, each named in itself.
@@ -23,19 +23,42 @@ def is_supported_language(code: object) -> bool:
 
 
 def select_locale() -> str:
-    """The user's preference, else the switcher's choice, else Accept-Language, else English."""
+    """The page's language: the switcher's choice in this session, else the account's language
+    (the one its e-mails use), else Accept-Language, else English.
+
+    Flask-Babel keeps the answer for the rest of the request; whatever changes one of these
+    inputs (a sign-in, a sign-out, the switcher, the profile) calls `refresh_locale`, so that
+    the messages it flashes are in the language of the page that shows them.
+    """
     if not has_request_context():  # commands and background work name their locale
         return DEFAULT_LANGUAGE
-    if current_user.is_authenticated and is_supported_language(current_user.preferred_language):
-        return current_user.preferred_language
     chosen = session.get(SESSION_LANGUAGE_KEY)
     if is_supported_language(chosen):
         return chosen
+    if current_user.is_authenticated and is_supported_language(current_user.preferred_language):
+        return current_user.preferred_language
     try:
         best = request.accept_languages.best_match(list(LANGUAGES))
     except Exception:  # a malformed header must never break a page
         best = None
     return best or DEFAULT_LANGUAGE
+
+
+def refresh_locale(*_args, **_kwargs) -> None:
+    """Decide the locale and time zone again: their inputs changed during this request.
+
+    Connected to Flask-Login's sign-in and sign-out signals (see `init_app`); the translations
+    kept for the request by `current_translations` live in the slot this clears.
+    """
+    if has_request_context():
+        refresh()
+
+
+def init_app(app) -> None:
+    install_template_gettext(app)
+    # Weak references would drop a receiver defined in a function; these are module-level.
+    user_logged_in.connect(refresh_locale)
+    user_logged_out.connect(refresh_locale)
 
 
 def select_timezone() -> str:

@@ -12,6 +12,7 @@ from wtforms import (
     SubmitField,
     ValidationError,
 )
+from wtforms.fields import Label
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,6 +24,7 @@ from portal.forms import PortalForm
 from portal.i18n import LANGUAGES, is_valid_timezone, timezone_choices
 
 required = InputRequired(message=phrases.REQUIRED)
+EMAIL_LANGUAGE = _l("Language of e-mails")
 
 
 def _at_most(limit: int) -> Length:
@@ -121,6 +123,12 @@ class RegistrationForm(ProfileFields):
 
 class ProfileForm(ProfileFields):
     submit = SubmitField(phrases.SAVE_CHANGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Once registered, the account's language is that of its e-mails; the pages follow
+        # the switcher in the header when it has been used.
+        self.preferred_language.label = Label(self.preferred_language.id, EMAIL_LANGUAGE)
 
 
 class LoginForm(PortalForm):

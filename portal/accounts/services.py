@@ -231,11 +231,6 @@ def update_profile(user: User, profile: Profile) -> None:
     db.session.flush()
 
 
-def set_language(user: User, language: str) -> None:
-    user.preferred_language = language
-    db.session.flush()
-
-
 def set_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
     """Give the user exactly these roles; audited. Raises LastAdmin."""
     roles = {Role(r) for r in roles}

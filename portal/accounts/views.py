@@ -20,7 +20,7 @@ from portal.accounts.models import Role, User
 from portal.database import utcnow
 from portal.extensions import db, limiter
 from portal.forms import form_view
-from portal.i18n import SESSION_LANGUAGE_KEY, select_locale
+from portal.i18n import SESSION_LANGUAGE_KEY, refresh_locale, select_locale
 from portal.permissions import can_manage_users, require
 from portal.security import safe_next_url
 
@@ -198,6 +198,7 @@ def profile():
             release_conflicting_assignments(current_user, now=utcnow())
         db.session.commit()
         flash(_("Your details have been saved."), "success")
+        refresh_locale()  # the next page may be in the account's new language or zone
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, confirm_form=ConfirmForm())
 

@@ -11,14 +11,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.accounts.services import set_language
 from portal.calls.services import open_calls
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
-from portal.i18n import SESSION_LANGUAGE_KEY, is_supported_language
+from portal.i18n import SESSION_LANGUAGE_KEY, is_supported_language, refresh_locale
 from portal.main import bp
 from portal.main.forms import LanguageForm
 from portal.security import safe_next_url
@@ -32,6 +32,15 @@ def index():
     return render_template("main/index.html", role_names=role_names, calls=open_calls(utcnow()))
 
 
+# What the switcher says to someone whose e-mails stay in their account's language.
+EMAIL_LANGUAGE_NOTES = {
+    "en": _l("E-mails to you are still written in English; you can change their language in "
+             "your profile."),
+    "ru": _l("E-mails to you are still written in Russian; you can change their language in "
+             "your profile."),
+}
+
+
 @bp.route("/language", methods=["POST"])
 @form_view
 def set_language_choice():
@@ -42,10 +51,13 @@ def set_language_choice():
         return redirect(back)
     # An unknown language is ignored, never an error: the page stays as it was.
     if is_supported_language(form.lang.data):
+        # The pages' language only: the account's, that of its e-mails, is set in the profile.
         session[SESSION_LANGUAGE_KEY] = form.lang.data
-        if current_user.is_authenticated:
-            set_language(current_user, form.lang.data)
-            db.session.commit()
+        refresh_locale()
+        if current_user.is_authenticated and current_user.preferred_language != form.lang.data:
+            note = EMAIL_LANGUAGE_NOTES.get(current_user.preferred_language)
+            if note is not None:
+                flash(str(note), "info")
     return redirect(back)
 
 

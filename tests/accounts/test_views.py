@@ -276,3 +276,39 @@ def test_links_in_emails_ignore_the_requests_host_header(client, create_user, ou
     body = outbox()[0].body_text
     assert "http://portal.test/password/reset/" in body
     assert "evil.example" not in body
+
+
+def test_welcome_after_sign_in_is_in_the_language_of_the_next_page(client, forms, create_user):
+    """The browser asks for English, the account is Russian: the welcome and the page agree."""
+    user = create_user(language="ru", full_name="Olga Petrova")
+    response = forms.post("/login", {"email": user.email, "password": PASSWORD},
+                          headers={"Accept-Language": "en"})
+    html = client.get(response.headers["Location"], headers={"Accept-Language": "en"}
+                      ).get_data(as_text=True)
+    assert '<html lang="ru">' in html
+    assert re.findall(r'role="status">([^<]*)</div>', html) == ["Добро пожаловать, Olga Petrova!"]
+
+
+def test_sign_in_keeps_the_language_chosen_with_the_switcher(client, forms, create_user):
+    user = create_user(language="ru", full_name="Olga Petrova")
+    forms.post("/language", {"lang": "en", "next": "/"})
+    response = forms.post("/login", {"email": user.email, "password": PASSWORD})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert re.findall(r'role="status">([^<]*)</div>', html) == ["Welcome, Olga Petrova."]
+
+
+def test_profile_flash_is_in_the_language_of_the_next_page(client, forms, login_as, create_user):
+    login_as(create_user(language="en"))
+    data = dict(full_name="New Name", native_name="", administration_code="GE",
+                position="Head of unit", preferred_language="ru", time_zone="Asia/Tbilisi")
+    response = forms.post("/account", data)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="ru">' in html
+    assert re.findall(r'role="status">([^<]*)</div>', html) == ["Ваши данные сохранены."]
+
+
+def test_profile_says_the_accounts_language_is_that_of_the_emails(client, login_as, create_user):
+    login_as(create_user(language="en"))
+    html = client.get("/account").get_data(as_text=True)
+    assert '<label class="form-label" for="preferred_language">Language of e-mails</label>' in html

@@ -1,5 +1,7 @@
 """Home, language choice, health check, error pages and the headers every page carries."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -51,11 +53,35 @@ def test_switcher_next_cannot_leave_the_site(forms):
     assert response.headers["Location"] == "/"
 
 
-def test_switcher_for_signed_in_user_saves_preference(client, forms, login_as, create_user, db):
+def test_switcher_changes_the_pages_not_the_accounts_language(client, forms, login_as,
+                                                               create_user, db):
+    """The account's language (that of its e-mails) is changed in the profile, never here."""
     user = login_as(create_user(language="en"))
-    forms.post("/language", {"lang": "ru", "next": "/"})
+    response = forms.post("/language", {"lang": "ru", "next": "/"})
     db.session.refresh(user)
-    assert user.preferred_language == "ru"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (user.preferred_language, _lang(client.get("/"))) == ("en", "ru")
+    # ... and the switcher says so, in the language just chosen.
+    assert _flashes(html) == [
+        "Письма вам по-прежнему приходят на английском языке; язык писем можно изменить "
+        "в профиле."]
+
+
+def test_switching_to_the_accounts_own_language_says_nothing(client, forms, login_as,
+                                                             create_user):
+    login_as(create_user(language="ru"))
+    response = forms.post("/language", {"lang": "ru", "next": "/"})
+    assert _flashes(client.get(response.headers["Location"]).get_data(as_text=True)) == []
+
+
+def test_switcher_choice_beats_the_accounts_language(client, forms, login_as, create_user):
+    login_as(create_user(language="ru"))
+    forms.post("/language", {"lang": "en", "next": "/"})
+    assert _lang(client.get("/", headers={"Accept-Language": "ru"})) == "en"
+
+
+def _flashes(html: str) -> list[str]:
+    return re.findall(r'<div class="alert alert-\w+" role="status">([^<]*)</div>', html)
 
 
 def test_user_preference_beats_accept_language(client, login_as, create_user):
