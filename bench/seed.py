@@ -127,7 +127,7 @@ def _call(slug, state, *, opens, closes, places, now):
     call = Call(slug=slug, state=state, opens_at=opens, closes_at=closes,
                 review_deadline=closes + timedelta(days=30), time_zone="Asia/Baku",
                 places=places, reviewers_per_application=3, blind_review=True,
-                **_texts(closes.year))
+                programme_year=closes.year, **_texts(closes.year))
     call.criteria = [Criterion(position=i + 1, **c) for i, c in enumerate(CRITERIA)]
     db.session.add(call)
     db.session.flush()

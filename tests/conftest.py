@@ -38,7 +38,7 @@ def _schema(database_url):
         _db.session.execute(sa.text("SELECT 1"))
         _db.session.rollback()
         _drop_everything()
-        upgrade()
+        upgrade(revision="heads")  # every branch, while new migrations wait to be chained
     yield
     with app.app_context():
         downgrade(revision="base")
@@ -232,7 +232,7 @@ def create_call(app, administrations):
             opens_at=opens_at or now - timedelta(days=1),
             closes_at=closes_at or now + timedelta(days=30),
             review_deadline=(closes_at or now + timedelta(days=30)) + timedelta(days=30),
-            **{"places": 3, **fields})
+            **{"places": 3, "programme_year": 2027, **fields})
         call.criteria = [Criterion(position=1, name_en="Experience", name_ru="Опыт",
                                    guidance_en="How much", guidance_ru="Сколько")]
         _db.session.add(call)

@@ -298,7 +298,7 @@ def submit_application(application: Application, *, actor, now: datetime) -> boo
         db.session.refresh(application)
         return False
     raise_inputs(application.call_id)  # the bulk UPDATE above is not seen by the session's listener
-    reference = _next_reference(now.year)
+    reference = _next_reference(application.call.reference_year)
     db.session.execute(sa.update(Application).where(Application.id == application.id)
                        .values(reference=reference)
                        .execution_options(synchronize_session=False))
@@ -317,7 +317,9 @@ def submit_application(application: Application, *, actor, now: datetime) -> boo
 
 
 def _next_reference(year: int) -> str:
-    """FEL-<year>-<number>: numbers count up per year, never reused."""
+    """FEL-<year>-<number>: numbers count up per programme year (of the call, not of the
+    moment of submission), never reused. The counter's row is raised in one UPDATE, so
+    simultaneous submissions each get their own number on SQLite and PostgreSQL alike."""
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(insert(ReferenceCounter).values(year=year, last_number=0)

@@ -156,9 +156,11 @@ def _at_six_pm_baku(moment: datetime) -> datetime:
     return local_to_utc(datetime.combine(day, time(18, 0)), ZONE)
 
 
-def _settings() -> dict:
+def _settings(year: int) -> dict:
+    """As the eligibility texts say: three years of service at least, no second fellowship."""
     return {"time_zone": ZONE, "places": 4, "reviewers_per_application": 3,
-            "blind_review": True, "cap_per_administration": 1}
+            "blind_review": True, "cap_per_administration": 1, "programme_year": year,
+            "min_years_in_service": 3, "former_fellows_excluded": True}
 
 
 def _make(slug: str, data: dict, criteria: list[dict]) -> Call | None:
@@ -178,8 +180,9 @@ def seed_demo_calls(now: datetime | None = None) -> list[tuple[str, str]]:
     open_slug = "rocb-europe-fellowship-programme-2027"
     opens = now - timedelta(days=7)
     closes = _at_six_pm_baku(now + timedelta(days=60))
-    call = _make(open_slug, {**_texts(2027), **_settings(), "opens_at": opens, "closes_at": closes,
-                             "review_deadline": closes + timedelta(days=30)}, CRITERIA)
+    call = _make(open_slug, {**_texts(2027), **_settings(2027), "opens_at": opens,
+                             "closes_at": closes, "review_deadline": closes + timedelta(days=30)},
+                 CRITERIA)
     if call is not None:
         services.open_call(call, actor=None, now=now)
 
@@ -188,13 +191,13 @@ def seed_demo_calls(now: datetime | None = None) -> list[tuple[str, str]]:
         "title_en": "ROCB Europe Fellowship Programme 2028", "title_ru": "",
         "summary_en": SUMMARY_EN, "summary_ru": "",
         "description_en": DESCRIPTION_EN.format(year=2028), "description_ru": "",
-        "eligibility_en": "", "eligibility_ru": "", **_settings(),
+        "eligibility_en": "", "eligibility_ru": "", **_settings(2028),
     }, CRITERIA[:2])
 
     closed_slug = "rocb-europe-fellowship-programme-2026"
     opened = now - timedelta(days=300)
     closed = _at_six_pm_baku(now - timedelta(days=240))
-    call = _make(closed_slug, {**_texts(2026), **_settings(), "opens_at": opened,
+    call = _make(closed_slug, {**_texts(2026), **_settings(2026), "opens_at": opened,
                                # Reviews still open, so that the demo reviewers can score.
                                "closes_at": closed, "review_deadline": now + timedelta(days=30)},
                  CRITERIA)

@@ -26,7 +26,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal import phrases
 from portal.calls.models import CALL_TEXT_FIELDS, CRITERION_TEXT_FIELDS, Call
-from portal.calls.services import MAX_REVIEWERS_PER_APPLICATION
+from portal.calls.services import (
+    MAX_REVIEWERS_PER_APPLICATION,
+    MAX_YEARS_IN_SERVICE,
+    PROGRAMME_YEARS,
+)
 from portal.forms import PortalForm
 from portal.i18n import is_valid_timezone, timezone_choices
 
@@ -146,6 +150,18 @@ class CallForm(PortalForm):
                                           validators=[Optional(), _between(
                                               1, 1000, _l("Enter a number from 1 to 1000."))],
                                           render_kw={"min": 1})
+    programme_year = IntegerField(_l("Programme year"), validators=[
+        Optional(), _between(PROGRAMME_YEARS[0], PROGRAMME_YEARS[1], _l(
+            "Enter a year from %(first)d to %(last)d.", first=PROGRAMME_YEARS[0],
+            last=PROGRAMME_YEARS[1]))],
+        render_kw={"min": PROGRAMME_YEARS[0], "max": PROGRAMME_YEARS[1], "inputmode": "numeric"})
+    min_years_in_service = IntegerField(
+        _l("Minimum years in customs service (optional)"), validators=[
+            Optional(), _between(0, MAX_YEARS_IN_SERVICE, _l(
+                "Enter a whole number of years from 0 to %(max)d.", max=MAX_YEARS_IN_SERVICE))],
+        render_kw={"min": 0, "max": MAX_YEARS_IN_SERVICE, "inputmode": "numeric"})
+    former_fellows_excluded = BooleanField(
+        _l("Officers already selected for a ROCB Europe fellowship cannot apply again"))
     # The version the coordinator started from: a save from an older one is refused.
     version = HiddenField()
     submit = SubmitField(phrases.SAVE_CHANGES)
@@ -204,7 +220,7 @@ class CallForm(PortalForm):
             ok = False
         if self.require_complete:
             names = [f"{n}_{lang}" for n in CALL_TEXT_FIELDS for lang in ("en", "ru")]
-            for name in [*names, "opens_at", "closes_at"]:
+            for name in [*names, "programme_year", "opens_at", "closes_at"]:
                 field = getattr(self, name)
                 if not field.errors and not (field.data.strip() if isinstance(field.data, str)
                                              else field.data):
@@ -222,7 +238,10 @@ class CallForm(PortalForm):
                     reviewers_per_application=self.reviewers_per_application.data,
                     blind_review=bool(self.blind_review.data),
                     show_other_reviews=bool(self.show_other_reviews.data),
-                    cap_per_administration=self.cap_per_administration.data)
+                    cap_per_administration=self.cap_per_administration.data,
+                    programme_year=self.programme_year.data,
+                    min_years_in_service=self.min_years_in_service.data,
+                    former_fellows_excluded=bool(self.former_fellows_excluded.data))
         return data
 
     def expected_version(self) -> int:
@@ -254,6 +273,9 @@ def call_form_data(call: Call) -> dict:
                 reviewers_per_application=call.reviewers_per_application,
                 blind_review=call.blind_review, cap_per_administration=call.cap_per_administration,
                 show_other_reviews=call.show_other_reviews,
+                programme_year=call.programme_year,
+                min_years_in_service=call.min_years_in_service,
+                former_fellows_excluded=call.former_fellows_excluded,
                 version=call.version)
     return data
 

@@ -65,10 +65,19 @@ class Call(Bilingual, db.Model):
 
     places: so.Mapped[int] = so.mapped_column(default=1)
     reviewers_per_application: so.Mapped[int] = so.mapped_column(default=3)
-    blind_review: so.Mapped[bool] = so.mapped_column(default=False)
+    # The programme's practice: reviewers do not learn who applied unless a call says otherwise.
+    blind_review: so.Mapped[bool] = so.mapped_column(default=True)
     # Whether a reviewer who has submitted sees the other reviews of the same application.
     show_other_reviews: so.Mapped[bool] = so.mapped_column(default=False)
     cap_per_administration: so.Mapped[int | None] = so.mapped_column()
+    # The year of the fellowship programme (not of the deadline): it names the reference numbers
+    # of the call's applications, FEL-2027-0042. Needed before the call opens.
+    programme_year: so.Mapped[int | None] = so.mapped_column()
+    # Eligibility the portal checks against the answers (the eligibility text says it in words).
+    # Empty or off: not checked. A contradiction is shown, never refused: coordinators judge.
+    min_years_in_service: so.Mapped[int | None] = so.mapped_column()
+    former_fellows_excluded: so.Mapped[bool] = so.mapped_column(default=False,
+                                                                server_default=sa.false())
     # Publication of the results, and how long a selected applicant has to answer an offer.
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     published_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
@@ -89,6 +98,17 @@ class Call(Bilingual, db.Model):
 
     def __repr__(self) -> str:
         return f"<Call {self.id} {self.slug} {self.state}>"
+
+    @property
+    def reference_year(self) -> int | None:
+        """The year in the call's reference numbers: its programme year.
+
+        Every call that can take applications has one (opening needs it; the migration gave
+        one to older calls); a call made some other way falls back to its deadline's year.
+        """
+        if self.programme_year is not None:
+            return self.programme_year
+        return self.closes_at.year if self.closes_at is not None else None
 
     def is_open_at(self, moment: datetime) -> bool:
         return (self.state == CallState.open and self.opens_at is not None

@@ -18,6 +18,7 @@ EDITABLE_CALL_FIELDS = (
     *(f"{name}_{lang}" for name in CALL_TEXT_FIELDS for lang in ("en", "ru")),
     "opens_at", "closes_at", "review_deadline", "time_zone", "places",
     "reviewers_per_application", "blind_review", "show_other_reviews", "cap_per_administration",
+    "programme_year", "min_years_in_service", "former_fellows_excluded",
 )
 EDITABLE_CRITERION_FIELDS = (
     *(f"{name}_{lang}" for name in CRITERION_TEXT_FIELDS for lang in ("en", "ru")),
@@ -37,6 +38,8 @@ FIELD_LABELS = {
 # Criteria shape the reviews: they change only before reviewing starts, and go only from drafts.
 CRITERIA_EDITABLE_STATES = (CallState.draft, CallState.open)
 MAX_REVIEWERS_PER_APPLICATION = 10
+PROGRAMME_YEARS = (2000, 2100)
+MAX_YEARS_IN_SERVICE = 60
 
 
 class CallError(Exception):
@@ -95,6 +98,8 @@ def _check_settings(call: Call, data: dict) -> None:
     places = data.get("places", call.places)
     reviewers = data.get("reviewers_per_application", call.reviewers_per_application)
     cap = data.get("cap_per_administration", call.cap_per_administration)
+    year = data.get("programme_year", call.programme_year)
+    min_years = data.get("min_years_in_service", call.min_years_in_service)
     problems = []
     if places is not None and places < 1:
         problems.append(_l("The call must offer at least one place."))
@@ -103,6 +108,12 @@ def _check_settings(call: Call, data: dict) -> None:
                            max=MAX_REVIEWERS_PER_APPLICATION))
     if cap is not None and cap < 1:
         problems.append(_l("A cap on places per administration must be at least 1."))
+    if year is not None and not PROGRAMME_YEARS[0] <= year <= PROGRAMME_YEARS[1]:
+        problems.append(_l("The programme year must be from %(first)d to %(last)d.",
+                           first=PROGRAMME_YEARS[0], last=PROGRAMME_YEARS[1]))
+    if min_years is not None and not 0 <= min_years <= MAX_YEARS_IN_SERVICE:
+        problems.append(_l("The minimum of years in customs service must be from 0 to %(max)d.",
+                           max=MAX_YEARS_IN_SERVICE))
     if problems:
         raise CallError(problems)
 
@@ -187,6 +198,8 @@ def missing_for_opening(call: Call, now: datetime) -> list:
             for language in ("en", "ru"):
                 if not (getattr(criterion, f"{name}_{language}") or "").strip():
                     problems.append(_missing_criterion_text(index, FIELD_LABELS[name], language))
+    if call.programme_year is None:
+        problems.append(_l("The programme year is not set."))
     if call.opens_at is None or call.closes_at is None:
         problems.append(_l("The opening and closing moments are not set."))
     elif call.closes_at <= now:

@@ -78,8 +78,7 @@ def test_submit_gives_reference_email_and_read_only(db, create_application, outb
     application = create_application(complete=True)
     assert services.submit_application(application, actor=application.applicant, now=utcnow())
     db.session.commit()
-    year = utcnow().year
-    assert application.reference == f"FEL-{year}-0001"
+    assert application.reference == "FEL-2027-0001"
     assert application.state == ApplicationState.submitted
     [message] = outbox()
     assert (message.kind, message.recipient) == ("application_submitted",
@@ -93,8 +92,17 @@ def test_submit_gives_reference_email_and_read_only(db, create_application, outb
 def test_references_count_up(db, create_application):
     first = create_application(submit=True)
     second = create_application(submit=True)
-    year = utcnow().year
-    assert (first.reference, second.reference) == (f"FEL-{year}-0001", f"FEL-{year}-0002")
+    assert (first.reference, second.reference) == ("FEL-2027-0001", "FEL-2027-0002")
+
+
+def test_references_name_the_calls_programme_year_and_count_up_per_year(db, create_application,
+                                                                        create_call):
+    # All submitted in the same calendar year: the calls' programme years set the series.
+    call_2027, call_2026 = create_call(programme_year=2027), create_call(programme_year=2026)
+    another_2027 = create_call(programme_year=2027)
+    references = [create_application(call=call, submit=True).reference
+                  for call in (call_2027, call_2026, another_2027, call_2026)]
+    assert references == ["FEL-2027-0001", "FEL-2026-0001", "FEL-2027-0002", "FEL-2026-0002"]
 
 
 def test_deadline_one_second_before_accepted_one_second_after_refused(db, create_application):

@@ -22,7 +22,7 @@ COMPLETE_TEXTS = {
     "eligibility_ru": "- Сотрудники таможенной службы\n- Три года стажа",
 }
 SETTINGS = {"time_zone": "Asia/Baku", "places": 3, "reviewers_per_application": 2,
-            "blind_review": False, "cap_per_administration": None}
+            "blind_review": False, "cap_per_administration": None, "programme_year": 2027}
 COMPLETE_CRITERION = {
     "name_en": "Motivation", "name_ru": "Мотивация",
     "guidance_en": "Clear aims, linked to the work of the administration.",

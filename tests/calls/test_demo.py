@@ -34,6 +34,12 @@ def test_seed_demo_calls_open_call_is_complete_and_closes_at_six_in_baku(db):
     assert call.is_open_at(now)
 
 
+def test_seed_demo_calls_each_have_the_year_of_their_programme(db):
+    seed_demo_calls()
+    years = dict(db.session.execute(sa.select(Call.slug, Call.programme_year)).all())
+    assert years == {SLUGS[0]: 2027, SLUGS[1]: 2028, SLUGS[2]: 2026}
+
+
 def test_seed_demo_calls_draft_shows_what_is_missing(db):
     seed_demo_calls()
     draft = db.session.scalar(sa.select(Call).where(Call.slug == SLUGS[1]))

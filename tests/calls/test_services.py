@@ -46,6 +46,9 @@ def test_create_call_with_only_a_russian_title_still_gets_a_slug(db):
     ({"reviewers_per_application": 0}, "Each application needs between 1 and 10 reviewers."),
     ({"reviewers_per_application": 11}, "Each application needs between 1 and 10 reviewers."),
     ({"cap_per_administration": 0}, "A cap on places per administration must be at least 1."),
+    ({"programme_year": 27}, "The programme year must be from 2000 to 2100."),
+    ({"min_years_in_service": -1},
+     "The minimum of years in customs service must be from 0 to 60."),
 ])
 def test_create_call_with_impossible_settings_is_refused(db, settings, message):
     with pytest.raises(services.CallError) as refused:
@@ -203,6 +206,14 @@ def test_missing_for_opening_without_dates_says_so(db, make_call):
     call = make_call(opens_at=None, closes_at=None, review_deadline=None)
     assert [str(p) for p in services.missing_for_opening(call, utcnow())] == [
         "The opening and closing moments are not set."]
+
+
+def test_missing_for_opening_without_a_programme_year_says_so(db, make_call):
+    call = make_call(programme_year=None)
+    assert [str(p) for p in services.missing_for_opening(call, utcnow())] == [
+        "The programme year is not set."]
+    with pytest.raises(services.CallError):
+        services.open_call(call, actor=None, now=utcnow())
 
 
 def test_missing_for_opening_of_a_complete_call_is_empty(db, make_call):

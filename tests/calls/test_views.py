@@ -21,7 +21,7 @@ CALL_FORM = {
     "eligibility_en": "Officers", "eligibility_ru": "Сотрудники",
     "time_zone": "Asia/Baku", "opens_at": "2027-01-10T09:00", "closes_at": "2027-03-15T18:00",
     "review_deadline": "2027-04-15T18:00", "places": "3", "reviewers_per_application": "2",
-    "cap_per_administration": "",
+    "cap_per_administration": "", "programme_year": "2027",
 }
 CRITERION_FORM = {"name_en": "Motivation", "name_ru": "Мотивация", "guidance_en": "Aims",
                   "guidance_ru": "Цели", "weight": "1.5", "scale_min": "1", "scale_max": "5"}
@@ -111,6 +111,46 @@ def test_create_call_with_deadlines_out_of_order_is_refused(client, forms, coord
         CALL_FORM, closes_at="2027-01-01T18:00", review_deadline="2026-12-01T18:00")))
     assert "The deadline must come after the call opens." in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Call)) == 0
+
+
+def test_edit_call_saves_the_programme_year_and_the_eligibility_rules(client, forms, coordinator,
+                                                                      db, make_call):
+    call = make_call(programme_year=None)
+    page = _main(client.get(f"/manage/calls/{call.id}/edit"))
+    assert re.search(r'id="programme_year"[^>]*value=""', page)
+    response = forms.post(f"/manage/calls/{call.id}/edit", dict(
+        CALL_FORM, programme_year="2028", min_years_in_service="3", former_fellows_excluded="y",
+        version=str(call.version)))
+    assert response.status_code == 302
+    db.session.refresh(call)
+    assert (call.programme_year, call.min_years_in_service, call.former_fellows_excluded) == (
+        2028, 3, True)
+    page = _main(client.get(f"/manage/calls/{call.id}/edit"))
+    assert re.search(r'id="programme_year"[^>]*value="2028"', page)
+    assert re.search(r'id="min_years_in_service"[^>]*value="3"', page)
+
+
+@pytest.mark.parametrize("entries,message", [
+    ({"programme_year": "1999"}, "#programme_year Programme year: Enter a year from 2000 to 2100."),
+    ({"min_years_in_service": "61"}, "#min_years_in_service Minimum years in customs service "
+                                     "(optional): Enter a whole number of years from 0 to 60."),
+])
+def test_create_call_with_an_impossible_year_is_refused(client, forms, coordinator, db, entries,
+                                                        message):
+    page = _main(forms.post("/manage/calls/new", dict(CALL_FORM, **entries)))
+    assert _summary(page) == [message]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Call)) == 0
+
+
+def test_edit_open_call_cannot_empty_the_programme_year(client, forms, coordinator, db,
+                                                        make_call):
+    call = make_call(CallState.open)
+    page = _main(forms.post(f"/manage/calls/{call.id}/edit",
+                            dict(CALL_FORM, programme_year="", version=str(call.version))))
+    assert _summary(page) == ["#programme_year Programme year: The call is no longer a draft: "
+                              "this cannot be left empty."]
+    db.session.refresh(call)
+    assert call.programme_year == 2027
 
 
 def test_call_form_labels_each_input_with_its_language(client, coordinator):
