@@ -8,6 +8,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 
 from portal.database import utcnow
+from portal.notifications.headers import MAIL_POLICY
 from portal.notifications.models import OutboxMessage
 
 
@@ -16,7 +17,7 @@ class DeliveryError(Exception):
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=MAIL_POLICY)  # headers folded so that they decode to themselves
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
