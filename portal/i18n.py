@@ -1,11 +1,14 @@
 """Locale and time zone choice, and how moments are shown to people."""
 
+import math
 from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import support
 from babel.dates import format_date, format_time, get_timezone_location
+from babel.numbers import format_decimal
+from babel.units import format_unit
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_timezone, get_translations, refresh
 from flask_babel import gettext as _
@@ -141,6 +144,26 @@ def _date_text(day: date, locale_name: str) -> str:
 @lru_cache(maxsize=4096)
 def _time_text(hour: int, minute: int, locale_name: str) -> str:
     return format_time(time(hour, minute), "short", locale=locale_name)
+
+
+def format_number(value, decimals: int = 2) -> str:
+    """A number as the viewer's language writes it, without trailing zeros: a weight of 1.50 is
+    '1.5' in English and '1,5' in Russian, 1234.5 is '1,234.5' and '1 234,5'. None is '—'.
+
+    The one formatter of plain numbers on pages and in PDFs (scores have `points`)."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0." + "#" * decimals, locale=str(get_locale()))
+
+
+def format_file_size(size: int) -> str:
+    """A file's size as the viewer's language writes it: '18 kB', '2,5 МБ' (kilobytes rounded
+    up, so that a small file never shows 0; megabytes with one decimal)."""
+    if size < 1024 * 1024:
+        value, unit = max(1, math.ceil(size / 1024)), "digital-kilobyte"
+    else:
+        value, unit = round(size / (1024 * 1024), 1), "digital-megabyte"
+    return format_unit(value, unit, length="short", format="#,##0.#", locale=str(get_locale()))
 
 
 def current_translations():

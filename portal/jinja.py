@@ -3,7 +3,7 @@
 from flask import Flask, request, url_for
 from flask_babel import get_locale
 
-from portal.i18n import LANGUAGES, format_moment
+from portal.i18n import LANGUAGES, format_file_size, format_moment, format_number
 from portal.markdown import render_markdown
 from portal.permissions import TEMPLATE_PREDICATES
 from portal.phrases import LANGUAGE_NAMES
@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
                                  get_locale=get_locale,
                                  url_for_page=url_for_page, url_pattern=url_pattern)
     app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["filesize"] = format_file_size
     app.jinja_env.filters["markdown"] = render_markdown
 
     from portal.accounts.forms import password_hint

@@ -1,8 +1,11 @@
+import re
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale, ngettext
 
+from portal.database import utcnow
 from portal.i18n import format_moment
 
 MOMENT = datetime(2027, 3, 15, 14, 0, tzinfo=UTC)
@@ -74,3 +77,53 @@ def test_a_url_pattern_gives_the_url_of_each_row(app):
         pattern = url_pattern("applications.manage_application", "application_id")
         assert [pattern.format(n) for n in (7, 12345)] == [
             url_for("applications.manage_application", application_id=n) for n in (7, 12345)]
+
+
+@pytest.mark.parametrize("locale,value,expected", [
+    ("en", Decimal("1.50"), "1.5"), ("ru", Decimal("1.50"), "1,5"), ("ru", Decimal("1.00"), "1"),
+    ("ru", 1234.5, "1\xa0234,5"), ("en", 72.456, "72.46"), ("ru", None, "—"),
+])
+def test_numbers_are_written_as_the_language_writes_them(app, locale, value, expected):
+    from portal.i18n import format_number
+
+    with app.test_request_context(), force_locale(locale):
+        assert format_number(value) == expected
+
+
+@pytest.mark.parametrize("locale,size,expected", [
+    ("en", 18 * 1024, "18 kB"), ("ru", 18 * 1024, "18 кБ"), ("ru", 100, "1 кБ"),
+    ("ru", 2_621_440, "2,5 МБ"), ("en", 3 * 1024 * 1024, "3 MB"),
+])
+def test_file_sizes_are_written_as_the_language_writes_them(app, locale, size, expected):
+    from portal.i18n import format_file_size
+
+    with app.test_request_context(), force_locale(locale):
+        assert format_file_size(size) == expected
+
+
+def test_pages_listing_documents_show_their_size_in_the_viewers_language(
+        client, login_as, create_user, create_application):
+    application = create_application(applicant=create_user(language="ru"), complete=True)
+    login_as(application.applicant)
+    base = f"/applications/{application.id}"
+    documents = client.get(f"{base}/documents").get_data(as_text=True)
+    check = client.get(f"{base}/check").get_data(as_text=True)
+    assert re.findall(r'\.pdf</a>\s*<span class="text-muted small">([^<]*)</span>', documents) == [
+        "1 кБ", "1 кБ"]
+    assert re.findall(r"cv\.pdf</a> \(([^)]*)\)", check) == ["1 кБ"]
+
+
+def test_review_form_writes_weights_as_the_language_does(client, login_as, create_user,
+                                                         create_application, db):
+    from portal.reviews.services import assign_reviewer, update_reviewer_profile
+
+    application = create_application(submit=True)
+    application.call.criteria[0].weight = Decimal("1.50")
+    reviewer = create_user(roles=("reviewer",), administration="PL", language="ru")
+    update_reviewer_profile(reviewer, reads_en=True, reads_ru=True, expertise="",
+                            max_reviews_per_call=5)
+    assignment = assign_reviewer(application, reviewer, actor=reviewer, now=utcnow())
+    db.session.commit()
+    login_as(reviewer)
+    html = client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
+    assert re.findall(r'<span class="fw-normal text-muted">\(([^)]*)\)</span>', html) == ["вес 1,5"]

@@ -7,6 +7,7 @@ from flask import render_template
 
 from portal.applications.models import Application
 from portal.extensions import db
+from portal.i18n import format_number
 from portal.reports.exports import points, reviewer_names
 from portal.selection.queries import call_ranking
 
@@ -30,12 +31,17 @@ def dossier_context(application: Application) -> dict:
         "reviews": [{
             "reviewer": names.get(review.assignment.reviewer_id, ""),
             "scores": [(c, (review.scores or {}).get(str(c.id))) for c in criteria],
-            "total": points(row.score.totals.get(review.assignment.reviewer_id)),
+            "total": points_text(row.score.totals.get(review.assignment.reviewer_id)),
             "review": review,
         } for review in reviews],
         "decision": application.decision,
-        "points": points,
+        "points": points_text,
     }
+
+
+def points_text(value) -> str:
+    """A score in points as the dossier's language writes it (87,5 in Russian)."""
+    return format_number(points(value))
 
 
 def dossier_pdf(application: Application) -> io.BytesIO:

@@ -29,7 +29,7 @@ def test_dossier_in_russian_has_answers_scores_reviews_and_decision(client, logi
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     for expected in (apps["first"].reference, "Сильный кандидат", "Clear project plan",
-                     "Anna Reviewer", "Boris Reviewer", "Опыт", "Мотивация", "87.5",
+                     "Anna Reviewer", "Boris Reviewer", "Опыт", "Мотивация", "87,5",
                      "Единогласно", "Иван Петров", "Документы", "cv.pdf"):
         assert expected in text, expected
 
