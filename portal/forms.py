@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, Field, StringField, TextAreaField, ValidationError
 
 from portal.extensions import csrf
 from portal.i18n import DEFAULT_LANGUAGE, wtforms_translations
@@ -59,8 +59,14 @@ class PortalForm(FlaskForm):
                 if name == "csrf_token":
                     items.append(("", "", str(message)))
                 else:
-                    items.append((field.id, str(field.label.text), str(message)))
+                    items.append((field.id, _summary_label(field), str(message)))
         return items
+
+
+def _summary_label(field: Field) -> str:
+    """What names a field in the error summary: its label, but not a checkbox's, which is a
+    whole statement ("I confirm that…") that its own message already names."""
+    return "" if isinstance(field, BooleanField) else str(field.label.text)
 
 
 def form_view(view):

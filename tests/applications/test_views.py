@@ -336,3 +336,14 @@ def test_applicant_does_not_see_screening_before_publication(client, login_as, c
         assert "Ineligible" not in html and "Secret reason" not in html
         assert "Submitted" in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 2
+
+
+def test_declaration_error_in_the_summary_is_its_message_alone(client, forms, login_as,
+                                                              create_application):
+    """A checkbox's label is a whole statement: the summary does not glue it before the error."""
+    application = create_application(complete=True)
+    login_as(application.applicant)
+    html = forms.post(f"/applications/{application.id}/submit", {},
+                      page=f"/applications/{application.id}/check").get_data(as_text=True)
+    assert re.findall(r'<a class="alert-link" href="#declaration">([^<]*)</a>', html) == [
+        "Please confirm the declaration to submit."]
