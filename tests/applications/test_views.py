@@ -1,6 +1,7 @@
 """The application journey through the test client."""
 
 import io
+import re
 import threading
 from datetime import timedelta
 
