@@ -247,3 +247,11 @@ def test_scores_are_written_the_way_each_language_writes_decimals(app):
         assert (format_points(72.46), format_points(None)) == ("72.5", "—")
         with force_locale("ru"):
             assert format_points(72.46) == "72,5"
+
+
+def test_ranking_states_the_cap_per_administration_in_the_right_plural(client, login_as,
+                                                                       create_user, reviewed_call):
+    call, _applications = reviewed_call([[5], [4]], cap=1)
+    login_as(create_user(roles=("coordinator",), language="ru"))
+    html = client.get(f"/manage/calls/{call.id}/ranking").get_data(as_text=True)
+    assert re.findall(r"<p>(Не более [^<]*)</p>", html) == ["Не более 1 места на одну администрацию."]
