@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -23,6 +23,9 @@ from portal.selection.queries import RankingRow, call_ranking
 
 # A cell starting with one of these is a formula (or can start one) in Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# How a moment reads in a CSV cell, and how a spreadsheet shows an XLSX date cell.
+CSV_MOMENT = "%Y-%m-%d %H:%M"
+XLSX_MOMENT = "yyyy-mm-dd hh:mm"
 # Control characters that XLSX (XML 1.0) cannot hold; openpyxl refuses them.
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -43,6 +46,13 @@ def neutralize(value):
 def points(value) -> float | None:
     """A score in points (Fraction or float) rounded for a spreadsheet."""
     return None if value is None else round(float(value), 2)
+
+
+def utc_cell(moment: datetime | None) -> datetime | None:
+    """A moment for a "(UTC)" column: naive UTC to the second, which spreadsheets can hold."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def yes_no(flag: bool) -> str:
@@ -123,8 +133,7 @@ def review_table(call, ranking: list[RankingRow]) -> Table:
                 *[(review.scores or {}).get(str(c.id)) for c in criteria],
                 points(row.score.totals.get(reviewer_id)),
                 review.recommendation.label if review.recommendation else "",
-                review.confidence, review.comments,
-                review.submitted_at.astimezone(UTC).isoformat()])
+                review.confidence, review.comments, utc_cell(review.submitted_at)])
     return Table(headers, rows)
 
 
@@ -143,8 +152,16 @@ def csv_bytes(table: Table) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow([neutralize(h) for h in table.headers])
-    writer.writerows([["" if v is None else neutralize(v) for v in row] for row in table.rows])
+    writer.writerows([[_csv_value(v) for v in row] for row in table.rows])
     return text.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(CSV_MOMENT)
+    return neutralize(value)
 
 
 def xlsx_bytes(sheets: list[tuple[str, Table]]) -> bytes:
@@ -165,10 +182,21 @@ def xlsx_bytes(sheets: list[tuple[str, Table]]) -> bytes:
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append([_xlsx_value(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value):
+    """A date cell shown as a date for a moment; the value itself for the rest."""
+    if not isinstance(value, datetime):
+        return _xlsx_value(value)
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = XLSX_MOMENT
+    return cell
 
 
 def _xlsx_value(value):

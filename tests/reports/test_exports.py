@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -67,8 +68,9 @@ def test_applications_csv_rows_and_numbers(client, login_as, coordinator, decide
                         r"\d{4}-\d\d-\d\d\.csv", response.headers["Content-Disposition"])
 
 
-def test_reviews_csv_one_row_per_submitted_review(client, login_as, coordinator, reviewed_call):
-    call, apps = reviewed_call
+def test_reviews_csv_one_row_per_submitted_review(client, login_as, coordinator,
+                                                  submitted_at_a_known_moment):
+    call, apps = submitted_at_a_known_moment
     login_as(coordinator)
     rows = read_csv(client.get(f"/manage/calls/{call.id}/exports/reviews.csv"))
     assert rows[0] == REVIEW_HEADERS_EN
@@ -83,7 +85,29 @@ def test_reviews_csv_one_row_per_submitted_review(client, login_as, coordinator,
          "Clear project plan"],
         [apps["third"].reference, "Anna Reviewer", "3", "3", "50.0", "Recommend", "4", anna],
     ]
-    assert all(row[8].endswith("+00:00") and "T" in row[8] for row in rows[1:])
+    assert [row[8] for row in rows[1:]] == ["2027-04-02 09:30"] * 5
+
+
+@pytest.fixture
+def submitted_at_a_known_moment(db, reviewed_call):
+    """Every review of the call submitted at 09:30:15.123456 UTC on 2 April 2027."""
+    from portal.reviews.models import Review
+
+    for review in db.session.scalars(sa.select(Review)):
+        review.submitted_at = datetime(2027, 4, 2, 9, 30, 15, 123456, tzinfo=UTC)
+    db.session.commit()
+    return reviewed_call
+
+
+def test_review_times_are_a_date_cell_in_xlsx(client, login_as, coordinator,
+                                              submitted_at_a_known_moment):
+    call, _apps = submitted_at_a_known_moment
+    login_as(coordinator)
+    response = client.get(f"/manage/calls/{call.id}/exports/applications.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data))["Reviews"]
+    cells = [row[8] for row in sheet.iter_rows(min_row=2)]
+    assert [(cell.value, cell.number_format) for cell in cells] == [
+        (datetime(2027, 4, 2, 9, 30, 15), "yyyy-mm-dd hh:mm")] * 5
 
 
 def test_applications_xlsx_two_sheets_numbers_stay_numbers(client, login_as, coordinator,
