@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from bench.seed import BENCH_PASSWORD, seed_scale
 from portal.extensions import db
 
-PAGES = ("coordinator's application list", "reviewer's dashboard", "applicant's dashboard",
+PAGES = ("coordinator's application list", "coordinator's drafts, searched",
+         "reviewer's dashboard", "applicant's dashboard",
          "manage assignments (progress)", "one application's assignments", "reviewers",
          "call list", "public call page", "ranking")
 
@@ -70,6 +71,8 @@ def _measure(app, tag: str, seeded) -> dict:
     coordinator = _client(app, seeded.coordinator_email)
     paths = {
         "coordinator's application list": (coordinator, f"/manage/calls/{closed}/applications"),
+        "coordinator's drafts, searched": (
+            coordinator, f"/manage/calls/{opened}/applications?state=draft&q=a&administration=AZ"),
         "reviewer's dashboard": (_client(app, reviewer), "/reviews/"),
         "applicant's dashboard": (_client(app, seeded.applicant_emails[0]), "/applications/"),
         "manage assignments (progress)": (coordinator, f"/manage/calls/{closed}/assignments"),

@@ -22,6 +22,7 @@ from portal.extensions import db, limiter
 from portal.forms import form_view
 from portal.i18n import SESSION_LANGUAGE_KEY, refresh_locale, select_locale
 from portal.permissions import can_manage_users, require
+from portal.search import matches
 from portal.security import safe_next_url
 
 
@@ -231,9 +232,7 @@ def list_users():
     search = (request.args.get("q") or "").strip()[:100]
     query = sa.select(User).order_by(User.full_name, User.id)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern),
-                                   User.email.like(pattern)))
+        query = query.where(matches(search, User.search_text))
     page = db.paginate(query, per_page=50, error_out=False)
     return render_template("accounts/admin_users.html", page=page, search=search)
 

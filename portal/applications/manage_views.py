@@ -1,17 +1,15 @@
 """The coordinator's pages over applications: the list of a call's, one in full, screening."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.administrations.models import Administration
 from portal.applications import bp, services
 from portal.applications.forms import ScreenOutForm
 from portal.applications.models import Application, ApplicationState
-from portal.applications.queries import call_applications_query
+from portal.applications.queries import administrations_of_call, call_applications_query
 from portal.applications.sections import FORM_SECTIONS
 from portal.calls.models import Call
 from portal.database import utcnow
@@ -19,6 +17,7 @@ from portal.extensions import db
 from portal.forms import form_view
 from portal.pagination import RowsPagination
 from portal.permissions import can_manage_applications, require
+from portal.search import collation_key
 
 PER_PAGE = 50
 SORT_LABELS = {
@@ -33,26 +32,27 @@ SORT_LABELS = {
 @require(can_manage_applications)
 def list_call_applications(call_id: int):
     call = db.get_or_404(Call, call_id)
+    # The call's administrations, named once in the viewer's language: the filter's choices,
+    # sorted by name, and the rows' names.
+    locale = get_locale()
+    administration_names = {a.code: a.name(locale) for a in administrations_of_call(call.id)}
+    administration = request.args.get("administration", "")
     filters = {
         "state": request.args.get("state", ""),
-        "administration": request.args.get("administration", "")[:2],
+        "administration": administration if administration in administration_names else "",
         "language": request.args.get("language", ""),
         "search": request.args.get("q", "").strip()[:100],
         "sort": request.args.get("sort", "submitted"),
     }
     page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
                           select=call_applications_query(call.id, **filters), error_out=False)
-    # Labels and names once per state and administration, not once per row.
-    locale = get_locale()
-    codes = {row.administration_code for row in page.items} - {None}
-    administration_names = {a.code: a.name(locale) for a in db.session.scalars(
-        sa.select(Administration).where(Administration.code.in_(codes)))} if codes else {}
     return render_template("applications/manage_list.html", call=call, page=page,
-                           filters=filters, states=[s for s in ApplicationState
-                                                    if s != ApplicationState.draft],
+                           filters=filters, states=list(ApplicationState),
                            sort_labels=SORT_LABELS,
                            state_labels={state: state.label for state in ApplicationState},
-                           administration_names=administration_names)
+                           administration_names=administration_names,
+                           administration_choices=sorted(administration_names.items(),
+                                                         key=lambda item: collation_key(item[1])))
 
 
 @bp.route("/manage/applications/<int:application_id>")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
+from portal.search import keep_search_columns, search_column
 
 
 class ApplicationState(enum.StrEnum):
@@ -72,6 +73,8 @@ class Application(db.Model):
 
     # Copies of answers that lists filter, search and sort on (kept in step by the services).
     applicant_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="", index=True)
+    applicant_native_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="",
+                                                             server_default="")
     administration_code: so.Mapped[str | None] = so.mapped_column(
         sa.ForeignKey("administration.code"), index=True)
 
@@ -82,6 +85,8 @@ class Application(db.Model):
     screening_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     screened_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     screened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # The names folded, for the coordinator's search in any script (portal/search.py).
+    search_text: so.Mapped[str] = search_column("applicant_name", "applicant_native_name")
 
     call: so.Mapped["Call"] = so.relationship(lazy="joined")  # noqa: F821
     applicant: so.Mapped["User"] = so.relationship(foreign_keys=[applicant_id])  # noqa: F821
@@ -119,6 +124,9 @@ class Application(db.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == ApplicationState.draft
+
+
+keep_search_columns(Application)
 
 
 class ApplicationSection(db.Model):

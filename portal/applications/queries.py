@@ -3,11 +3,14 @@
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from portal.administrations.models import Administration
 from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
+from portal.search import matches
 
-# Every application listed has been submitted, so it has a moment of submission and a
-# reference: no NULLs to place, and each order is one an index of the table gives directly.
+# A submitted application has a moment of submission and a reference: no NULLs to place, and
+# each order is one an index of the table gives directly. Drafts, which have neither, are only
+# ever listed on their own.
 SORTS = {
     "submitted": (Application.submitted_at.desc(), Application.id.desc()),
     "name": (Application.applicant_name, Application.id),
@@ -34,20 +37,31 @@ LIST_COLUMNS = (Application.id, Application.reference, Application.applicant_nam
 
 def call_applications_query(call_id: int, *, state: str = "", administration: str = "",
                             language: str = "", search: str = "", sort: str = "submitted"):
-    """The coordinator's list of a call's applications, drafts left out: rows of LIST_COLUMNS,
-    not entities, to paginate (a page shows seven values a row, and building 50 objects with
-    every column cost more than the rest of the page). Each sort is read from an index."""
-    query = (sa.select(*LIST_COLUMNS)
-             .where(Application.call_id == call_id,
-                    Application.state != ApplicationState.draft))
+    """The coordinator's list of a call's applications, drafts only when their state is asked
+    for: rows of LIST_COLUMNS, not entities, to paginate (a page shows seven values a row, and
+    building 50 objects with every column cost more than the rest of the page). Each sort is
+    read from an index. The search looks for each word in the names, in Latin and native
+    script, and in the reference (ASCII, so lower() folds it on every backend)."""
+    query = sa.select(*LIST_COLUMNS).where(Application.call_id == call_id)
     if state in ApplicationState.__members__:
         query = query.where(Application.state == ApplicationState(state))
+    else:
+        query = query.where(Application.state != ApplicationState.draft)
     if administration:
-        query = query.where(Application.administration_code == administration.upper()[:2])
+        query = query.where(Application.administration_code == administration)
     if language in ("en", "ru"):
         query = query.where(Application.language == language)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Application.applicant_name).like(pattern),
-                                   sa.func.lower(Application.reference).like(pattern)))
-    return query.order_by(*SORTS.get(sort, SORTS["submitted"]))
+        query = query.where(matches(search, Application.search_text,
+                                    sa.func.lower(Application.reference)))
+    order = SORTS.get(sort, SORTS["submitted"])
+    if state == ApplicationState.draft:
+        order = (*order, Application.id.desc())  # no reference, no moment: the newest first
+    return query.order_by(*order)
+
+
+def administrations_of_call(call_id: int) -> list[Administration]:
+    """The administrations of a call's applicants (drafts included), in one query."""
+    codes = (sa.select(Application.administration_code).where(Application.call_id == call_id)
+             .distinct())
+    return db.session.scalars(sa.select(Administration).where(Administration.code.in_(codes))).all()

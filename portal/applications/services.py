@@ -103,6 +103,7 @@ def start_application(call: Call, *, applicant, language: str, now: datetime) ->
         raise DeadlinePassed()
     application = Application(call=call, applicant=applicant, language=language,
                               applicant_name=applicant.full_name,
+                              applicant_native_name=applicant.native_name or "",
                               administration_code=applicant.administration_code)
     application.sections = [
         ApplicationSection(key="personal", version=0, answers={
@@ -156,6 +157,8 @@ def save_section(application: Application, key: str, *, answers: dict, expected_
     db.session.refresh(stored)
     if key == "personal" and answers.get("full_name"):
         application.applicant_name = answers["full_name"]
+    if key == "personal":
+        application.applicant_native_name = (answers.get("native_name") or "")[:200]
     if key == "professional" and answers.get("administration_code"):
         application.administration_code = answers["administration_code"]
     application.updated_at = now

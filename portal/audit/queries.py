@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.search import matches
 
 # Codes as the services write them: "application", "call.criterion_added".
 _CODE = re.compile(r"[a-z][a-z0-9_.]{0,63}")
@@ -74,7 +75,7 @@ def events_query(filters: AuditFilters, *, zone: str):
         query = query.where(AuditEvent.action == filters.action)
     if filters.actor:
         matching = sa.select(User.id).where(
-            sa.func.lower(User.email).contains(filters.actor.lower(), autoescape=True))
+            matches(filters.actor, User.email))  # stored lower-cased
         query = query.where(AuditEvent.actor_id.in_(matching))
     tz = ZoneInfo(zone)
     if filters.date_from:

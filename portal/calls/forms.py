@@ -281,7 +281,9 @@ def call_form_data(call: Call) -> dict:
 
 
 def new_call_form_data(office_zone: str) -> dict:
-    return {"time_zone": office_zone, "places": 1, "reviewers_per_application": 3}
+    # Blind review is the programme's practice: on unless the coordinator turns it off.
+    return {"time_zone": office_zone, "places": 1, "reviewers_per_application": 3,
+            "blind_review": True}
 
 
 class OpenCallForm(PortalForm):

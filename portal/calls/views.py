@@ -7,7 +7,6 @@ call one service, commit, flash, redirect.
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale, get_timezone, ngettext
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from portal.calls.forms import (
     new_criterion_form_data,
 )
 from portal.calls.models import CALL_TEXT_FIELDS, Call, CallState, Criterion
+from portal.calls.queries import calls_newest_first
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
@@ -40,9 +40,7 @@ from portal.permissions import can_manage_calls, require
 @bp.route("/manage/calls")
 @require(can_manage_calls)
 def list_calls():
-    calls = db.session.scalars(sa.select(Call).order_by(Call.created_at.desc(), Call.id.desc())
-                               .options(so.selectinload(Call.criteria))).all()
-    return render_template("calls/list.html", calls=calls)
+    return render_template("calls/list.html", calls=calls_newest_first())
 
 
 @bp.route("/manage/calls/new", methods=["GET", "POST"])

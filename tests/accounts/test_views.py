@@ -267,6 +267,31 @@ def test_admin_user_list_searches_and_paginates(client, login_as, create_user):
     assert "Officer 07" in found and "Officer 08" not in found
 
 
+def _listed_users(client, query: str) -> list[str]:
+    page = client.get("/admin/users", query_string={"q": query}).get_data(as_text=True)
+    return re.findall(r'<a href="/admin/users/\d+">([^<]+)</a>', page)
+
+
+def test_admin_user_search_finds_native_names_in_any_case(client, login_as, create_user, db):
+    login_as(create_user(roles=("admin",), full_name="Zara Admin"))
+    aibek = create_user(full_name="Aibek Toktogulov")
+    aibek.native_name = "Айбек Токтогулов"
+    create_user(full_name="Nurlan Abenov").native_name = "Нурлан Абенов"
+    db.session.commit()
+    assert _listed_users(client, "Айбек") == ["Aibek Toktogulov"]
+    assert _listed_users(client, "токтогулов") == ["Aibek Toktogulov"]
+    assert _listed_users(client, "НУРЛАН") == ["Nurlan Abenov"]
+
+
+def test_admin_user_search_takes_wildcards_literally(client, login_as, create_user):
+    login_as(create_user(roles=("admin",), full_name="Zara Admin", email="zara@example.org"))
+    create_user(full_name="Ivan Petrov", email="i_petrov@example.org")
+    create_user(full_name="Elena Popescu", email="ixpetrov@example.org")
+    assert _listed_users(client, "%") == []
+    assert _listed_users(client, "_") == ["Ivan Petrov"]
+    assert _listed_users(client, "i_petrov") == ["Ivan Petrov"]
+
+
 def test_links_in_emails_ignore_the_requests_host_header(client, create_user, outbox):
     user = create_user()
     evil = {"Host": "evil.example"}

@@ -283,6 +283,100 @@ def test_coordinator_lists_filters_and_searches(client, login_as, create_user,
     assert ivan.reference in html and elena.reference not in html
 
 
+def _submitted(db, create_application, call, *, full_name, native_name="", code="RU"):
+    """A submitted application whose applicant wrote these names and administration."""
+    from portal.applications import services
+
+    application = create_application(call=call, complete=True)
+    for key, changes in (("personal", {"full_name": full_name, "native_name": native_name}),
+                         ("professional", {"administration_code": code})):
+        services.save_section(application, key, answers={**COMPLETE_ANSWERS[key], **changes},
+                              expected_version=application.section(key).version, now=utcnow())
+    services.submit_application(application, actor=application.applicant, now=utcnow())
+    db.session.commit()
+    return application
+
+
+def _listed(client, call, **query) -> list[tuple[str, str]]:
+    """(reference, applicant) of each row of the coordinator's list, as the page shows them."""
+    page = client.get(f"/manage/calls/{call.id}/applications", query_string=query)
+    body = re.search(r"<tbody>(.*?)</tbody>", page.get_data(as_text=True), re.S).group(1)
+    return [tuple(re.sub(r"<[^>]+>", "", cell).strip()
+                  for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[:2])
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_coordinator_search_finds_names_in_any_script_and_case(client, login_as, create_user,
+                                                               create_application, create_call,
+                                                               db):
+    call = create_call()
+    aibek = _submitted(db, create_application, call, full_name="Aibek Toktogulov",
+                       native_name="Айбек Токтогулов", code="KG")
+    nurlan = _submitted(db, create_application, call, full_name="Nurlan Abenov",
+                        native_name="Нурлан Абенов", code="KZ")
+    login_as(create_user(roles=("coordinator",)))
+    only_aibek = [(aibek.reference, "Aibek Toktogulov")]
+    assert _listed(client, call, q="Айбек") == only_aibek
+    assert _listed(client, call, q="ТОКТОГУЛОВ") == only_aibek
+    assert _listed(client, call, q="токтогулов aibek") == only_aibek
+    assert _listed(client, call, q="AIBEK") == only_aibek
+    assert _listed(client, call, q=nurlan.reference.lower()) == [(nurlan.reference, "Nurlan Abenov")]
+    assert _listed(client, call, q="%") == []
+    assert _listed(client, call, q="_") == []
+    assert len(_listed(client, call, q=" ")) == 2
+
+
+def _administration_options(client, call, **headers) -> list[tuple[str, str]]:
+    page = client.get(f"/manage/calls/{call.id}/applications", headers=headers)
+    select = re.search(r'<select class="form-select" id="administration" name="administration">'
+                       r'(.*?)</select>', page.get_data(as_text=True), re.S).group(1)
+    return re.findall(r'<option value="([A-Z]*)"[^>]*>([^<]+)</option>', select)
+
+
+def test_coordinator_filters_by_an_administration_chosen_by_name(client, login_as, create_user,
+                                                                 create_application, create_call,
+                                                                 db):
+    call = create_call()
+    kyrgyz = _submitted(db, create_application, call, full_name="Aibek Toktogulov", code="KG")
+    _submitted(db, create_application, call, full_name="Giorgi Kapanadze", code="GE")
+    _submitted(db, create_application, call, full_name="Rashad Aliyev", code="AZ")
+    _submitted(db, create_application, create_call(), full_name="Ayse Demir", code="TR")  # not offered
+    login_as(create_user(roles=("coordinator",)))
+    assert _administration_options(client, call) == [
+        ("", "All"), ("AZ", "Azerbaijan"), ("GE", "Georgia"), ("KG", "Kyrgyzstan")]
+    assert _listed(client, call, administration="KG") == [(kyrgyz.reference, "Aibek Toktogulov")]
+    assert len(_listed(client, call, administration="Kyrgyzstan")) == 3  # not a choice: ignored
+
+
+def test_coordinator_administrations_are_named_and_sorted_in_russian(client, login_as,
+                                                                     create_user,
+                                                                     create_application,
+                                                                     create_call, db):
+    call = create_call()
+    for code in ("TR", "KG", "AZ", "GE"):
+        _submitted(db, create_application, call, full_name="Name Surname", code=code)
+    login_as(create_user(roles=("coordinator",), language="ru"))
+    options = _administration_options(client, call, **{"Accept-Language": "ru"})
+    # Азербайджан, Грузия, Кыргызстан (or Киргизия), Турция: sorted by the Russian name.
+    assert [code for code, _name in options] == ["", "AZ", "GE", "KG", "TR"]
+    assert options[1] == ("AZ", "Азербайджан")
+
+
+def test_coordinator_lists_drafts_only_when_asked(client, login_as, create_user,
+                                                  create_application, create_call, db):
+    call = create_call()
+    submitted = _submitted(db, create_application, call, full_name="Elena Popescu")
+    draft = create_application(call=call, applicant=create_user(full_name="Rustam Nazarov"))
+    login_as(create_user(roles=("coordinator",)))
+    assert _listed(client, call) == [(submitted.reference, "Elena Popescu")]
+    assert _listed(client, call, state="draft") == [("none yet", "Rustam Nazarov")]
+    assert _listed(client, call, state="draft", q="nazarov") == [("none yet", "Rustam Nazarov")]
+    page = client.get(f"/manage/calls/{call.id}/applications").get_data(as_text=True)
+    assert '<option value="draft" >Draft</option>' in page
+    assert f"/manage/applications/{draft.id}" not in client.get(
+        f"/manage/calls/{call.id}/applications?state=draft").get_data(as_text=True)
+
+
 def test_coordinator_list_query_count_does_not_grow(app, client, login_as, create_user,
                                                     create_application, create_call, db):
     call = create_call()

@@ -30,6 +30,13 @@ def test_create_call_makes_a_draft_with_a_slug_from_the_english_title(db):
     assert _actions(db) == ["call.created"]
 
 
+def test_create_call_reviews_blind_unless_told_otherwise(db):
+    data = call_data()
+    del data["blind_review"]
+    assert services.create_call(actor=None, data=data).blind_review is True
+    assert services.create_call(actor=None, data=call_data(blind_review=False)).blind_review is False
+
+
 def test_create_call_with_a_taken_slug_gets_a_number(db):
     first = services.create_call(actor=None, data=call_data(title_en="Fellowship"))
     second = services.create_call(actor=None, data=call_data(title_en="Fellowship"))

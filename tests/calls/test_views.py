@@ -62,6 +62,26 @@ def test_list_calls_shows_state_dates_with_zone_and_criteria_count(client, coord
     assert 'href="/manage/calls/new"' in page
 
 
+def test_list_calls_newest_first_by_opening_with_undated_calls_on_top(client, coordinator,
+                                                                       make_call):
+    now = utcnow()
+    make_call(CallState.open, title_en="Programme 2027", opens_at=now - timedelta(days=7),
+              closes_at=now + timedelta(days=60))
+    make_call(title_en="Programme 2028", opens_at=None, closes_at=None)
+    make_call(CallState.closed, title_en="Programme 2026", opens_at=now - timedelta(days=300),
+              closes_at=now - timedelta(days=240))
+    page = _main(client.get("/manage/calls"))
+    assert re.findall(r'href="/manage/calls/\d+">([^<]+)</a>', page) == [
+        "Programme 2028", "Programme 2027", "Programme 2026"]
+    assert "Newest first, by the day applications open" in page
+
+
+def test_new_call_form_has_blind_review_ticked(client, coordinator):
+    page = _main(client.get("/manage/calls/new"))
+    box = re.search(r'<input[^>]*id="blind_review"[^>]*>', page).group(0)
+    assert "checked" in box
+
+
 def test_create_call_stores_local_times_of_the_calls_zone_in_utc(client, forms, coordinator, db):
     response = forms.post("/manage/calls/new", dict(
         CALL_FORM, time_zone="Europe/Berlin", opens_at="2027-01-10T09:00",
