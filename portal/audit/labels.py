@@ -1,8 +1,12 @@
-"""Readable names for the audit log's action codes and object types.
+"""Readable names for the audit log's action codes, details and object types.
 
-An action missing here (a new one) is shown by its code, which stays beside the label anyway.
+tests/audit/test_labels.py reads every action and detail the code records and checks that each
+has a label here; one still missing is shown by its code.
 """
 
+import json
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
@@ -36,6 +40,11 @@ ACTION_LABELS = {
     "decision.changed_after_publication": _l("Decision changed after publication"),
     "decision.filled_places": _l("Places filled in rank order"),
     "decision.set": _l("Decision made"),
+    "export.applications_csv": _l("Applications exported (CSV)"),
+    "export.applications_xlsx": _l("Applications and reviews exported (XLSX)"),
+    "export.documents_zip": _l("Documents of the call downloaded (ZIP)"),
+    "export.dossier_pdf": _l("Dossier downloaded (PDF)"),
+    "export.reviews_csv": _l("Reviews exported (CSV)"),
     "login.failed": _l("Failed sign-in"),
     "login.succeeded": _l("Signed in"),
     "offer.accepted": _l("Offer accepted"),
@@ -52,6 +61,43 @@ ACTION_LABELS = {
     "reviewer.invited": _l("Reviewer invited"),
     "reviewer.profile_updated": _l("Reviewer profile changed"),
     "reviews.reminders_sent": _l("Reminders sent to reviewers"),
+}
+
+# The details recorded with the actions (keyword arguments of record_event).
+DETAIL_LABELS = {
+    "accepted": _l("Selected"),
+    "after": _l("After"),
+    "automatic": _l("Assigned automatically"),
+    "before": _l("Before"),
+    "criterion": _l("Criterion (number)"),
+    "filled": _l("By filling the places in rank order"),
+    "kind": _l("Document"),
+    "missing_reviews": _l("Applications with reviews missing"),
+    "new_account": _l("New account"),
+    "not_selected": _l("Not selected"),
+    "note": _l("Decision note"),
+    "outcome": _l("Decision"),
+    "override_reason": _l("Reason for publishing with reviews missing"),
+    "previous": _l("Previous decision"),
+    "reason": _l("Reason"),
+    "reference": _l("Reference number"),
+    "response_days": _l("Days to answer an offer"),
+    "review": _l("Review (number)"),
+    "reviewer": _l("Reviewer"),
+    "reviewers": _l("Reviewers reminded"),
+    "roles": _l("Roles"),
+    "screened_out": _l("Ineligible"),
+    "sha256": _l("SHA-256 checksum"),
+    "skipped_for_cap": _l("Passed over for the cap per administration"),
+    "waitlist_length": _l("Length of the waiting list"),
+    "waitlisted": _l("Waiting list"),
+}
+
+# Values written in English by the services (the reasons of a failed sign-in).
+VALUE_LABELS = {
+    "unknown e-mail": _l("unknown e-mail address"),
+    "wrong password": _l("wrong password"),
+    "inactive account": _l("suspended account"),
 }
 
 OBJECT_TYPE_LABELS = {
@@ -72,3 +118,39 @@ def action_label(code: str) -> str:
 def object_type_label(code: str) -> str:
     label = OBJECT_TYPE_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def detail_label(key: str) -> str:
+    label = DETAIL_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+def detail_text(key: str, value, names: dict[int, str]) -> str:
+    """A detail's value as a reader understands it: decisions, documents and yes/no in words,
+    a reviewer by name (`names`: user ids to names), lists as lists; the rest as recorded."""
+    if key in ("outcome", "previous") and isinstance(value, str):
+        from portal.selection.models import Outcome
+
+        return Outcome(value).label if value in Outcome.__members__ else value
+    if key == "kind" and isinstance(value, str):
+        from portal.applications.models import DocumentKind
+
+        return DocumentKind(value).label if value in DocumentKind.__members__ else value
+    if key == "reviewer" and isinstance(value, int) and value in names:
+        return names[value]
+    return _plain_text(value)
+
+
+def _plain_text(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str):
+        label = VALUE_LABELS.get(value)
+        return str(label) if label is not None else value
+    if isinstance(value, list):
+        return ", ".join(_plain_text(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

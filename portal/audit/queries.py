@@ -1,6 +1,5 @@
 """Reading the audit trail: the log's filters, its query, and what a page of it needs."""
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -91,11 +90,15 @@ def choices(column, chosen: str) -> list[str]:
     return sorted(present | ({chosen} if chosen else set()))
 
 
-def actors_by_id(events) -> dict:
-    """The acting users of a page of events, in one query."""
+def users_by_id(events) -> dict:
+    """The users a page of events names, in one query: who acted, the users acted upon, and
+    the reviewers its details mention."""
     from portal.accounts.models import User
 
     ids = {e.actor_id for e in events if e.actor_id is not None}
+    ids |= _ids(events, "user")
+    ids |= {e.details["reviewer"] for e in events
+            if isinstance(e.details, dict) and isinstance(e.details.get("reviewer"), int)}
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
@@ -114,9 +117,35 @@ def submitted_application_ids(events) -> set[str]:
                                         Application.state != ApplicationState.draft))}
 
 
-def detail_items(details) -> list[tuple[str, str]]:
-    """An event's details as (key, text) pairs; lists and mappings written out as JSON."""
-    if not isinstance(details, dict):
-        return []
-    return [(str(key), value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-            for key, value in sorted(details.items())]
+def _ids(events, object_type: str) -> set[int]:
+    return {int(e.object_id) for e in events
+            if e.object_type == object_type and _NUMBER.fullmatch(e.object_id or "")}
+
+
+def object_names(events, locale, users: dict) -> dict[tuple[str, str], str]:
+    """What a page of events names its objects by: an application by its reference number (a
+    draft by its number), a call by its title, a user by name (from `users`, users_by_id's),
+    an administration by its name; one query per other kind of object on the page."""
+    from portal.administrations.models import Administration
+    from portal.applications.models import Application
+    from portal.calls.models import Call
+
+    names: dict[tuple[str, str], str] = {}
+    if ids := _ids(events, "application"):
+        for number, reference in db.session.execute(
+                sa.select(Application.id, Application.reference).where(Application.id.in_(ids))):
+            names["application", str(number)] = reference or _("draft no. %(number)s",
+                                                               number=number)
+    if ids := _ids(events, "call"):
+        title = Call.title_ru if locale.language == "ru" else Call.title_en
+        for number, text, english in db.session.execute(
+                sa.select(Call.id, title, Call.title_en).where(Call.id.in_(ids))):
+            names["call", str(number)] = text or english or str(number)
+    for number in _ids(events, "user") & set(users):
+        names["user", str(number)] = users[number].full_name
+    codes = {e.object_id for e in events if e.object_type == "administration"}
+    if codes:
+        for administration in db.session.scalars(
+                sa.select(Administration).where(Administration.code.in_(codes))):
+            names["administration", administration.code] = administration.name(locale)
+    return names

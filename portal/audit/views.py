@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template, request, url_for
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from portal.audit import bp, queries
-from portal.audit.labels import action_label, object_type_label
+from portal.audit.labels import action_label, detail_label, detail_text, object_type_label
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.permissions import (
@@ -32,6 +32,7 @@ class EventRow:
     object_type: str
     object_label: str
     object_id: str
+    object_name: str  # its reference, title or name; the number when it has none
     object_url: str | None
     ip_address: str
     details: list[tuple[str, str]]
@@ -53,14 +54,26 @@ def audit_log():
 
 
 def event_rows(events) -> list[EventRow]:
-    """A page of events with their actors and links, in two queries whatever its length."""
-    actors = queries.actors_by_id(events)
+    """A page of events with their actors, objects' names and links, and their details in
+    words, in a few queries whatever its length."""
+    users = queries.users_by_id(events)
     openable = queries.submitted_application_ids(events)
-    return [EventRow(e.occurred_at, actors.get(e.actor_id), e.action, action_label(e.action),
+    names = queries.object_names(events, get_locale(), users)
+    reviewers = {number: user.full_name for number, user in users.items()}
+    return [EventRow(e.occurred_at, users.get(e.actor_id), e.action, action_label(e.action),
                      e.object_type, object_type_label(e.object_type), e.object_id,
+                     names.get((e.object_type, e.object_id), e.object_id),
                      object_url(e.object_type, e.object_id, openable), e.ip_address,
-                     queries.detail_items(e.details))
+                     detail_rows(e.details, reviewers))
             for e in events]
+
+
+def detail_rows(details, names: dict[int, str]) -> list[tuple[str, str]]:
+    """An event's details as (label, text) pairs, in the order of their labels."""
+    if not isinstance(details, dict):
+        return []
+    return sorted((detail_label(str(key)), detail_text(str(key), value, names))
+                  for key, value in details.items())
 
 
 def object_url(object_type: str, object_id: str, openable_applications: set[str]) -> str | None:

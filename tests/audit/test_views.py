@@ -177,3 +177,36 @@ def test_page_queries_do_not_grow_with_events(client, coordinator, create_user,
     few = queries()
     add(55)
     assert queries() == few
+
+
+def _objects_and_details(html):
+    objects = [re.sub(r"<[^>]+>", "", cell).strip() for cell in
+               re.findall(r"<td>((?:(?!</td>).)*)</td>\s*<td>[^<]*</td>\s*<td>(?:<dl|</td>)",
+                          body(html), re.S)]
+    details = re.findall(r'<dt class="d-inline">([^<]*)</dt> <dd[^>]*>([^<]*)</dd>', body(html))
+    return objects, details
+
+
+def test_objects_are_named_by_reference_and_details_in_words(client, create_user, login_as,
+                                                             create_application, db):
+    coordinator = login_as(create_user(roles=("coordinator",), language="ru",
+                                       full_name="Carla Coordinator"))
+    reviewer = create_user(roles=("reviewer",), full_name="Anna Reviewer")
+    application = create_application(submit=True)
+    db.session.execute(sa.delete(AuditEvent))
+    event(db, "decision.set", actor=coordinator, object_type="application",
+          object_id=application.id, outcome="waitlisted", previous=None, filled=True,
+          at=datetime.now(UTC) - timedelta(minutes=2))
+    event(db, "assignment.created", actor=coordinator, object_type="application",
+          object_id=application.id, reviewer=reviewer.id, automatic=False,
+          at=datetime.now(UTC) - timedelta(minutes=1))
+    event(db, "export.applications_csv", actor=coordinator, object_type="call",
+          object_id=application.call_id)
+    db.session.commit()
+    objects, details = _objects_and_details(client.get(URL).get_data(as_text=True))
+    title = application.call.title_ru
+    assert objects == [f"Конкурс {title}", f"Заявка {application.reference}",
+                       f"Заявка {application.reference}"]
+    assert details == [("Назначено автоматически:", "нет"), ("Эксперт:", "Anna Reviewer"),
+                       ("Прежнее решение:", "—"), ("При заполнении мест по рейтингу:", "да"),
+                       ("Решение:", "Резервный список")]
