@@ -33,7 +33,7 @@ FORM_DATA = {
     "applications.remove_document": {},
     "applications.submit": {"declaration": "y"},
     "applications.withdraw": {},
-    "applications.screen_out": {"reason": "Not eligible"},
+    "applications.screen_out": {"reason_en": "Not eligible", "reason_ru": "Не соответствует"},
     "reviews.accept_invitation": {"password": "another long password",
                                   "confirm": "another long password"},
     "reviews.edit_profile": {"reads_en": "y", "reads_ru": "y", "expertise": "risk",

@@ -104,7 +104,8 @@ def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
             services.withdraw_application(application, actor=applicant, now=now)
         if outcome == "screened_out" and coordinator is not None:
             services.screen_out(application, actor=coordinator, now=now,
-                                reason="Less than three years in customs service.")
+                                reason="Less than three years in customs service.",
+                                reason_ru="Стаж службы в таможенных органах — менее трёх лет.")
         created += 1
     english = find_user_by_email("applicant.en@demo.rocb.example")
     if english is not None and call.is_open_at(utcnow()):  # a draft half done, to resume

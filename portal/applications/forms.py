@@ -163,8 +163,13 @@ class ConfirmForm(PortalForm):
     submit = SubmitField(_l("Confirm"))
 
 
+def _reason(label, language: str) -> TextAreaField:
+    return TextAreaField(label, render_kw={"lang": language, "rows": 3},
+                         validators=[InputRequired(message=phrases.REQUIRED), Length(max=2000)])
+
+
 class ScreenOutForm(PortalForm):
-    reason = TextAreaField(_l("Reason (kept on record; the applicant sees it with the results)"),
-                           validators=[InputRequired(message=phrases.REQUIRED),
-                                       Length(max=2000)])
+    """The reason in both languages: each applicant reads it in the language of their account."""
+    reason_en = _reason(_l("Reason, in English"), "en")
+    reason_ru = _reason(_l("Reason, in Russian"), "ru")
     submit = SubmitField(_l("Mark as ineligible"))

@@ -75,8 +75,8 @@ def screen_out(application_id: int):
     form = ScreenOutForm()
     if form.validate_on_submit():
         try:
-            services.screen_out(application, actor=current_user, reason=form.reason.data,
-                                now=utcnow())
+            services.screen_out(application, actor=current_user, reason=form.reason_en.data,
+                                reason_ru=form.reason_ru.data, now=utcnow())
         except services.ApplicationError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc.message))

@@ -82,7 +82,10 @@ class Application(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime(), index=True)
     withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Why it was found ineligible, in English and in Russian: the applicant reads the one of
+    # their language (screening_reason_in).
     screening_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    screening_reason_ru: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     screened_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     screened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     # The names folded, for the coordinator's search in any script (portal/search.py).
@@ -124,6 +127,13 @@ class Application(db.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == ApplicationState.draft
+
+    def screening_reason_in(self, language: str) -> str:
+        """The reason for ineligibility in `language` (en or ru); one given before both were
+        asked for is shown in either."""
+        if language == "ru":
+            return self.screening_reason_ru or self.screening_reason
+        return self.screening_reason or self.screening_reason_ru
 
 
 keep_search_columns(Application)

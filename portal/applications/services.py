@@ -347,12 +347,15 @@ def withdraw_application(application: Application, *, actor, now: datetime) -> N
     db.session.flush()
 
 
-def screen_out(application: Application, *, actor, reason: str, now: datetime) -> None:
-    """Mark a submitted application ineligible; the applicant learns it with the results."""
+def screen_out(application: Application, *, actor, reason: str, reason_ru: str = "",
+               now: datetime) -> None:
+    """Mark a submitted application ineligible, with the reason in English (`reason`) and in
+    Russian; the applicant learns it with the results, in their language. Flushes."""
     if application.state not in (ApplicationState.submitted, ApplicationState.under_review):
         raise ApplicationError(_l("Only a submitted application can be marked ineligible."))
     application.state = ApplicationState.screened_out
     application.screening_reason = reason.strip()
+    application.screening_reason_ru = reason_ru.strip()
     application.screened_at = now
     application.screened_by_id = actor.id
     record_event("application.screened_out", actor=actor, obj=application)

@@ -327,7 +327,7 @@ def _queue_result_email(application: Application, decision: Decision | None, off
 def result_email_context(application, decision, offer, user) -> dict:
     return dict(user=user, application=application, call=application.call, outcome=application.state.value,
                 waitlist_position=decision.waitlist_position if decision else None, offer=offer,
-                screening_reason=application.screening_reason,
+                screening_reason=application.screening_reason_in(user.preferred_language),
                 application_url=public_url("applications.view_application", application_id=application.id))
 
 
@@ -342,15 +342,22 @@ def preview_result_emails(call: Call, language: str, *, response_days: int, now:
     sample = db.session.scalars(
         sa.select(Application).where(Application.call_id == call.id, Application.reference.is_not(None))
         .order_by(Application.id).limit(1)).first()
-    user = User(full_name=str(_l("Applicant's name")) if sample is None else sample.applicant.full_name,
+    # Placeholders in the language of the preview (and the reason in both, as coordinators give it).
+    with force_locale(language):
+        placeholder_name = str(_l("Applicant's name"))
+    reasons = {}
+    for reason_language in ("en", "ru"):
+        with force_locale(reason_language):
+            reasons[reason_language] = str(_l("The reason given when the application was marked ineligible."))
+    user = User(full_name=placeholder_name if sample is None else sample.applicant.full_name,
+                native_name=None if sample is None else sample.applicant.native_name,
                 email="applicant@example.org", preferred_language=language,
                 time_zone=sample.applicant.time_zone if sample else call.time_zone)
     previews = []
     for state in RESULT_OUTCOMES:
         application = Application(id=sample.id if sample else 0, call=call, state=state,
                                   reference=sample.reference if sample else "FEL-0000-0000",
-                                  screening_reason=str(_l("The reason given when the application was "
-                                                          "marked ineligible.")))
+                                  screening_reason=reasons["en"], screening_reason_ru=reasons["ru"])
         offer = Offer(respond_by=now + timedelta(days=response_days)) if state == ApplicationState.accepted else None
         decision = Decision(waitlist_position=1) if state == ApplicationState.waitlisted else None
         context = result_email_context(application, decision, offer, user)

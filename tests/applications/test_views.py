@@ -406,10 +406,13 @@ def test_coordinator_screens_out_with_a_reason(client, forms, login_as, create_u
     application = create_application(submit=True)
     login_as(create_user(roles=("coordinator",)))
     url = f"/manage/applications/{application.id}/screen-out"
-    assert "This field is required." in forms.post(url, {"reason": ""}).get_data(as_text=True)
-    assert forms.post(url, {"reason": "Less than three years of service"}).status_code == 302
+    refused = forms.post(url, {"reason_en": "Less than three years of service", "reason_ru": ""})
+    assert re.findall(r'<div id="(reason_\w+)-error"', refused.get_data(as_text=True)) == ["reason_ru"]
+    assert forms.post(url, {"reason_en": "Less than three years of service",
+                            "reason_ru": "Стаж службы менее трёх лет"}).status_code == 302
     assert application.state == ApplicationState.screened_out
-    assert application.screening_reason == "Less than three years of service"
+    assert (application.screening_reason, application.screening_reason_ru) == (
+        "Less than three years of service", "Стаж службы менее трёх лет")
 
 
 def test_coordinator_cannot_open_drafts(client, login_as, create_user, create_application):
