@@ -70,12 +70,14 @@ def create_user_command(email, full_name, password, password_stdin, roles, admin
 @administrations_cli.command("load")
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), default=None)
 def load_administrations_command(path):
-    """Add the member administrations from the reference file (keeps corrections)."""
+    """Add the member administrations from the reference file and update their names from it
+    (keeps the names an admin corrected)."""
     from portal.administrations.services import load_administrations
 
-    added, present = load_administrations(path or current_app.config["ADMINISTRATIONS_CSV"])
+    added, renamed, present = load_administrations(path or current_app.config["ADMINISTRATIONS_CSV"])
     db.session.commit()
-    click.echo(f"administrations: {added} added, {present} already present")
+    click.echo(f"administrations: {added} added, {present} already present, "
+               f"{renamed} renamed from the reference file")
 
 
 @demo_cli.command("seed")

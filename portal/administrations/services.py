@@ -1,6 +1,7 @@
 """Loading and editing the list of member administrations."""
 
 import csv
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from babel import Locale
 
 from portal.administrations.models import Administration, administration_name
+from portal.audit.models import AuditEvent
 from portal.audit.services import record_event
 from portal.extensions import db
 
@@ -16,8 +18,19 @@ class UnknownTerritory(ValueError):
     pass
 
 
-def read_administrations_csv(path: str | Path) -> list[tuple[str, str]]:
-    """(ISO code, note) rows of the reference file; codes CLDR does not know are refused."""
+@dataclass(frozen=True)
+class ReferenceRow:
+    """A member administration as the reference file describes it."""
+
+    code: str
+    name_en: str | None  # the name it uses for itself where CLDR's differs, else None
+    name_ru: str | None
+    time_zone: str | None  # its main time zone, preselected for its officers
+    note: str
+
+
+def read_administrations_csv(path: str | Path) -> list[ReferenceRow]:
+    """The rows of the reference file; codes CLDR does not know are refused."""
     territories = Locale.parse("en").territories
     rows = []
     with open(path, newline="", encoding="utf-8") as handle:
@@ -25,24 +38,65 @@ def read_administrations_csv(path: str | Path) -> list[tuple[str, str]]:
             code = row["iso_code"].strip().upper()
             if code not in territories:
                 raise UnknownTerritory(code)
-            rows.append((code, (row.get("note") or "").strip()))
+            rows.append(ReferenceRow(
+                code, (row.get("name_en") or "").strip() or None,
+                (row.get("name_ru") or "").strip() or None,
+                (row.get("time_zone") or "").strip() or None, (row.get("note") or "").strip()))
     return rows
 
 
-def load_administrations(path: str | Path) -> tuple[int, int]:
-    """Add the administrations of the file that are missing; keep admins' corrections.
+def load_administrations(path: str | Path) -> tuple[int, int, int]:
+    """Add the administrations of the file that are missing, and give those present the names
+    the file gives, except a name an admin has corrected (the audit log says which).
 
-    Returns (added, already present). Flushes; the caller commits.
+    Returns (added, renamed, already present). Flushes; the caller commits.
     """
-    existing = set(db.session.scalars(sa.select(Administration.code)))
-    added = 0
-    for code, note in read_administrations_csv(path):
-        if code in existing:
-            continue
-        db.session.add(Administration(code=code, note=note))
-        added += 1
+    existing = {a.code: a for a in db.session.scalars(sa.select(Administration))}
+    corrected = names_corrected_by_admins()
+    added = renamed = 0
+    for row in read_administrations_csv(path):
+        administration = existing.get(row.code)
+        if administration is None:
+            db.session.add(Administration(code=row.code, name_en=row.name_en,
+                                          name_ru=row.name_ru, note=row.note))
+            added += 1
+        elif _take_reference_names(administration, row, corrected.get(row.code, set())):
+            renamed += 1
     db.session.flush()
-    return added, len(existing)
+    return added, renamed, len(existing)
+
+
+def _take_reference_names(administration: Administration, row: ReferenceRow,
+                          corrected: set[str]) -> bool:
+    """The file's names where it gives one and no admin corrected it; audited if one changed."""
+    before = [administration.name_en, administration.name_ru]
+    for field in ("name_en", "name_ru"):
+        if getattr(row, field) and field not in corrected:
+            setattr(administration, field, getattr(row, field))
+    after = [administration.name_en, administration.name_ru]
+    if after == before:
+        return False
+    record_event("administration.reference_names", obj=administration, before=before, after=after)
+    return True
+
+
+def names_corrected_by_admins() -> dict[str, set[str]]:
+    """Per administration, which of its names ('name_en', 'name_ru') an admin has changed."""
+    corrected: dict[str, set[str]] = {}
+    for code, details in db.session.execute(
+            sa.select(AuditEvent.object_id, AuditEvent.details)
+            .where(AuditEvent.action == "administration.updated")):
+        before, after = (details or {}).get("before") or [], (details or {}).get("after") or []
+        for index, field in enumerate(("name_en", "name_ru")):
+            if index < min(len(before), len(after)) and before[index] != after[index]:
+                corrected.setdefault(code, set()).add(field)
+    return corrected
+
+
+@lru_cache(maxsize=4)
+def reference_time_zones(path: str) -> dict[str, str]:
+    """Each administration's main time zone, from the reference file (read once per process)."""
+    return {row.code: row.time_zone for row in read_administrations_csv(path) if row.time_zone}
 
 
 def administration_choices(locale: Locale | str) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "account.registered": _l("Account registered"),
     "account.roles_changed": _l("Roles changed"),
     "account.suspended": _l("Account suspended"),
+    "administration.reference_names": _l("Administration's names taken from the reference list"),
     "administration.updated": _l("Administration changed"),
     "application.document_added": _l("Document uploaded"),
     "application.document_removed": _l("Document removed"),
