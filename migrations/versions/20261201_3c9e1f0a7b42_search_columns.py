@@ -7,7 +7,7 @@ Filled here for the rows that exist, with the same folding the portal uses on ev
 SQLite, dropping it would mean rebuilding tables that other rows point to.
 
 Revision ID: 3c9e1f0a7b42
-Revises: fe3fd396d035
+Revises: 546132d8becb
 Create Date: 2026-12-01 09:00:00.000000
 
 """
@@ -19,7 +19,7 @@ from portal.search import search_text
 
 # revision identifiers, used by Alembic.
 revision = '3c9e1f0a7b42'
-down_revision = 'fe3fd396d035'
+down_revision = '546132d8becb'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ each applicant reads it in their own language.
 A reason given before keeps its column and is shown in either language.
 
 Revision ID: b7e2c4d91a53
-Revises: fe3fd396d035
+Revises: 3c9e1f0a7b42
 Create Date: 2026-12-01 16:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2c4d91a53'
-down_revision = 'fe3fd396d035'
+down_revision = '3c9e1f0a7b42'
 branch_labels = None
 depends_on = None
 

@@ -114,10 +114,16 @@ class RegistrationForm(ProfileFields):
     password = _new_password_field(phrases.PASSWORD)
     confirm = _confirm_field()
     submit = SubmitField(_l("Create an account"))
+    # The page asks for these first (register.html), so the error summary lists them first:
+    # declared here, after the profile's fields they inherit, they would come last.
+    FIRST_FIELDS = ("email", "password", "confirm")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.time_zone.render_kw = {"data-suggest-browser-zone": ""}
+        first = {name: self._fields[name] for name in self.FIRST_FIELDS}
+        self._fields = {**first, **{name: field for name, field in self._fields.items()
+                                    if name not in first}}
 
 
 

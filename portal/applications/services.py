@@ -53,9 +53,18 @@ class ApplicationError(Exception):
 
 
 class DeadlinePassed(ApplicationError):
-    def __init__(self):
-        super().__init__(_l("The call closed before this could be saved. Nothing was changed: "
-                            "your text is shown below so that you can keep a copy."))
+    """The call closed (or is not open): each kind of change says what it leaves behind."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _l(
+            "The call closed before this could be saved. Nothing was changed: your text is "
+            "shown below so that you can keep a copy."))
+
+
+UPLOAD_TOO_LATE = _l("The call closed before the file could be uploaded. Nothing was changed.")
+REMOVAL_TOO_LATE = _l("The call has closed: the file was not removed. Nothing was changed.")
+SUBMISSION_TOO_LATE = _l("The deadline for applications has passed: this application was not "
+                         "submitted and can no longer be submitted.")
 
 
 class NotEditable(ApplicationError):
@@ -118,11 +127,32 @@ def start_application(call: Call, *, applicant, language: str, now: datetime) ->
     return application
 
 
-def _check_editable(application: Application, now: datetime) -> None:
+def is_editable(application: Application, now: datetime) -> bool:
+    """Whether the applicant can still change and submit it: a draft, while its call is open.
+
+    Every page of the applicant's asks this before offering a form (and every change checks
+    it again), so that a draft whose call has closed offers nothing that cannot succeed.
+    """
+    return application.state == ApplicationState.draft and application.call.is_open_at(now)
+
+
+def missed_deadline(application: Application, now: datetime) -> bool:
+    """A draft that was not submitted before its call closed: it can only be read now."""
+    return application.state == ApplicationState.draft and not application.call.is_open_at(now)
+
+
+def applicant_status(application: Application, now: datetime) -> str:
+    """The status the applicant reads: a draft past its deadline says so, not just "Draft"."""
+    if missed_deadline(application, now):
+        return str(_l("Not submitted: deadline passed"))
+    return public_state(application).label
+
+
+def _check_editable(application: Application, now: datetime, too_late=None) -> None:
     if application.state != ApplicationState.draft:
         raise NotEditable()
-    if not application.call.is_open_at(now):
-        raise DeadlinePassed()
+    if not is_editable(application, now):
+        raise DeadlinePassed(too_late)
 
 
 def save_section(application: Application, key: str, *, answers: dict, expected_version: int,
@@ -174,7 +204,7 @@ def add_document(application: Application, *, kind: DocumentKind, stream, filena
     A refused file is removed from storage before this returns. A CV or nomination
     letter replaces the previous one. Flushes.
     """
-    _check_editable(application, now)
+    _check_editable(application, now, UPLOAD_TOO_LATE)
     name = clean_filename(filename)
     config = current_app.config
     try:
@@ -239,7 +269,7 @@ def clean_filename(filename: str | None) -> str:
 
 def remove_document(application: Application, document: Document, *, actor,
                     now: datetime) -> None:
-    _check_editable(application, now)
+    _check_editable(application, now, REMOVAL_TOO_LATE)
     application.documents.remove(document)
     application.updated_at = now
     db.session.flush()
@@ -285,8 +315,8 @@ def submit_application(application: Application, *, actor, now: datetime) -> boo
         if application.state == ApplicationState.submitted:
             return False
         raise NotEditable()
-    if not application.call.is_open_at(now):
-        raise DeadlinePassed()
+    if not is_editable(application, now):
+        raise DeadlinePassed(SUBMISSION_TOO_LATE)
     problems = submission_problems(application)
     if problems:
         raise IncompleteApplication(problems)

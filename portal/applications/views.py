@@ -12,7 +12,13 @@ from portal.applications import bp, services
 from portal.applications.forms import ConfirmForm, StartForm, SubmitForm, UploadForm
 from portal.applications.models import Application, Document, DocumentKind
 from portal.applications.queries import applications_of
-from portal.applications.sections import SECTIONS_BY_KEY, next_section, progress
+from portal.applications.sections import (
+    REQUIRED_DOCUMENTS,
+    SECTIONS_BY_KEY,
+    missing_answers,
+    next_section,
+    progress,
+)
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
@@ -35,8 +41,10 @@ def _own_application(application_id: int) -> Application:
 @bp.route("/applications/")
 @login_required
 def dashboard():
-    return render_template("applications/dashboard.html",
-                           applications=applications_of(current_user))
+    now = utcnow()
+    rows = [(application, services.applicant_status(application, now))
+            for application in applications_of(current_user)]
+    return render_template("applications/dashboard.html", rows=rows)
 
 
 @bp.route("/applications/new/<int:call_id>", methods=["GET", "POST"])
@@ -65,9 +73,12 @@ def start_application(call_id: int):
 @login_required
 def view_application(application_id: int):
     application = _own_application(application_id)
+    now = utcnow()
     return render_template("applications/overview.html", application=application,
                            progress=progress(application),
-                           public_state=services.public_state(application))
+                           status=services.applicant_status(application, now),
+                           editable=services.is_editable(application, now),
+                           missed_deadline=services.missed_deadline(application, now))
 
 
 @bp.route("/applications/<int:application_id>/sections/<key>", methods=["GET", "POST"])
@@ -78,7 +89,9 @@ def edit_section(application_id: int, key: str):
     section = SECTIONS_BY_KEY.get(key)
     if section is None or section.form_class is None:
         abort(404)
-    if not application.is_draft:
+    # A page loaded in time keeps its text when it is sent late (the save then says so).
+    if not application.is_draft or (request.method == "GET"
+                                    and not services.is_editable(application, utcnow())):
         return redirect(url_for("applications.view_application", application_id=application.id))
     stored = application.section(key)
     form = section.form_class(data={**_stored_answers(section.form_class, stored),
@@ -102,7 +115,15 @@ def edit_section(application_id: int, key: str):
             return _after_save(application_id, key, result)
     return render_template("applications/section.html", application=application,
                            section=section, form=form, progress=progress(application),
-                           saved_version=saved_version)
+                           saved_version=saved_version, missing=_still_missing(section, stored))
+
+
+def _still_missing(section, stored) -> list[str]:
+    """The required answers a saved section lacks, to mark beside their fields (a section
+    never saved yet is not marked: nothing has been left out of it so far)."""
+    if stored is None or stored.version == 0:
+        return []
+    return missing_answers(section, stored.answers)
 
 
 def _after_save(application_id: int, key: str, result):
@@ -146,6 +167,8 @@ def _int(value) -> int:
 @login_required
 def documents(application_id: int):
     application = _own_application(application_id)
+    if request.method == "GET" and services.missed_deadline(application, utcnow()):
+        return redirect(url_for("applications.view_application", application_id=application.id))
     form = UploadForm()
     if form.validate_on_submit():
         try:
@@ -167,16 +190,20 @@ def documents(application_id: int):
     return render_template("applications/documents.html", application=application, form=form,
                            progress=progress(application), kinds=list(DocumentKind),
                            failed_kind=form.kind.data if form.errors else None,
-                           remove_form=ConfirmForm())
+                           editable=services.is_editable(application, utcnow()))
 
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>/remove",
-          methods=["POST"])
+          methods=["GET", "POST"])
 @form_view
 @login_required
 def remove_document(application_id: int, document_id: int):
+    """Asks first, on a page of its own (so without any script), then removes the file."""
     application = _own_application(application_id)
     document = _document_of(application, document_id)
+    back = url_for("applications.documents", application_id=application.id)
+    if request.method == "GET" and not services.is_editable(application, utcnow()):
+        return redirect(back)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -187,9 +214,10 @@ def remove_document(application_id: int, document_id: int):
         else:
             db.session.commit()
             flash(_("%(document)s removed.", document=document.kind.label), "info")
-    else:
-        flash(form.csrf_error_message, "warning")
-    return redirect(url_for("applications.documents", application_id=application.id))
+        return redirect(back)
+    return render_template("applications/remove_document.html", application=application,
+                           document=document, form=form,
+                           required=document.kind in REQUIRED_DOCUMENTS)
 
 
 def _document_of(application: Application, document_id: int) -> Document:
@@ -215,9 +243,12 @@ def download_document(application_id: int, document_id: int):
 @login_required
 def check_answers(application_id: int):
     application = _own_application(application_id)
+    if services.missed_deadline(application, utcnow()):
+        return redirect(url_for("applications.view_application", application_id=application.id))
     return render_template("applications/check.html", application=application,
                            problems=services.submission_problems(application),
-                           form=SubmitForm(), progress=progress(application))
+                           form=SubmitForm(), progress=progress(application),
+                           editable=services.is_editable(application, utcnow()))
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
@@ -239,7 +270,8 @@ def submit(application_id: int):
             return redirect(url_for("applications.submitted", application_id=application.id))
     return render_template("applications/check.html", application=application,
                            problems=problems or services.submission_problems(application),
-                           form=form, progress=progress(application)), 200
+                           form=form, progress=progress(application),
+                           editable=services.is_editable(application, utcnow())), 200
 
 
 @bp.route("/applications/<int:application_id>/submitted")

@@ -58,6 +58,18 @@ def test_register_errors_rerender_with_entries_and_linked_summary(forms, db, adm
     assert _user_count(db) == 0
 
 
+def test_register_error_summary_lists_the_errors_in_the_order_of_the_page(forms, db,
+                                                                         administrations):
+    data = dict(REGISTRATION, email="not an address", password="short", confirm="other",
+                full_name="", position="")
+    html = forms.post("/register", data).get_data(as_text=True)
+    summary = re.search(r"data-error-summary>(.*?)</div>", html, re.S).group(1)
+    linked = re.findall(r'href="#([a-z_]+)"', summary)
+    form = html.split("data-error-summary", 1)[1]
+    on_the_page = sorted(linked, key=lambda name: form.index(f'id="{name}"'))
+    assert linked == on_the_page == ["email", "password", "confirm", "full_name", "position"]
+
+
 def test_register_in_russian_shows_russian_errors(client, forms, db, administrations):
     client.get("/", headers={"Accept-Language": "ru"})
     data = dict(REGISTRATION, confirm="something else entirely")

@@ -63,6 +63,44 @@ def test_save_section_after_deadline_is_refused(db, create_application):
                               expected_version=0, now=later)
 
 
+def test_a_draft_can_change_only_while_its_call_is_open_and_then_says_it_missed_it(
+        db, create_application):
+    application = create_application(complete=True)
+    closes = application.call.closes_at
+    in_time, late = closes - timedelta(seconds=1), closes
+    assert (services.is_editable(application, in_time),
+            services.missed_deadline(application, in_time),
+            services.applicant_status(application, in_time)) == (True, False, "Draft")
+    assert (services.is_editable(application, late),
+            services.missed_deadline(application, late),
+            services.applicant_status(application, late)) == (
+        False, True, "Not submitted: deadline passed")
+
+
+@pytest.mark.parametrize("change,message", [
+    ("upload", "The call closed before the file could be uploaded. Nothing was changed."),
+    ("remove", "The call has closed: the file was not removed. Nothing was changed."),
+    ("submit", "The deadline for applications has passed: this application was not submitted "
+               "and can no longer be submitted."),
+])
+def test_a_change_after_the_deadline_says_what_it_left_unchanged(db, create_application, change,
+                                                                 message):
+    application = create_application(complete=True)
+    late = application.call.closes_at
+    with pytest.raises(services.DeadlinePassed) as refused:
+        if change == "upload":
+            services.add_document(application, kind=DocumentKind.certificate,
+                                  stream=io.BytesIO(PDF_BYTES), filename="c.pdf",
+                                  actor=application.applicant, now=late)
+        elif change == "remove":
+            services.remove_document(application, application.documents[0],
+                                     actor=application.applicant, now=late)
+        else:
+            services.submit_application(application, actor=application.applicant, now=late)
+    assert str(refused.value.message) == message
+    assert (application.state, len(application.documents)) == (ApplicationState.draft, 2)
+
+
 def test_submit_incomplete_lists_everything_missing(db, create_application):
     application = create_application()
     with pytest.raises(services.IncompleteApplication) as refused:

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from portal.applications.models import Application, ApplicationState, Document
+from portal.applications.models import Application, ApplicationState, Document, DocumentKind
+from portal.calls.models import CallState
 from portal.database import utcnow
 from portal.notifications.models import OutboxMessage
 from tests.conftest import COMPLETE_ANSWERS, PASSWORD, PDF_BYTES, csrf_token_from
@@ -89,6 +90,117 @@ def test_deadline_passing_while_typing_keeps_the_text(client, forms, login_as,
     html = response.get_data(as_text=True)
     assert "The call closed before this could be saved" in html
     assert "My late text" in html
+
+
+def _close(call, db):
+    """The call's deadline has passed and it was closed, as `flask calls close-due` does."""
+    call.closes_at = utcnow() - timedelta(seconds=1)
+    call.state = CallState.closed
+    db.session.commit()
+
+
+def test_draft_of_a_closed_call_says_so_and_offers_only_reading(client, login_as,
+                                                               create_application, db):
+    application = create_application(complete=True)
+    document = application.documents[0]
+    login_as(application.applicant)
+    _close(application.call, db)
+    base = f"/applications/{application.id}"
+
+    overview = client.get(base).get_data(as_text=True)
+    notice = re.search(r'id="deadline-passed">(.*?)</div>', overview, re.S).group(1)
+    assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", notice)).strip() == (
+        "The deadline for applications has passed. This application was not submitted, and it "
+        "can no longer be changed or submitted. You can still read what you entered and "
+        "download your documents below.")
+    assert "Risk profiles" in overview  # the answers, to read
+    assert f'href="{base}/documents/{document.id}"' in overview  # the files, to download
+    for offer in ("Continue:", "before the deadline", f'href="{base}/sections/',
+                  f'href="{base}/check"', f'href="{base}/documents"', "Change"):
+        assert offer not in overview, offer
+    dashboard = client.get("/applications/").get_data(as_text=True)
+    row = re.search(r"<tbody>(.*?)</tbody>", dashboard, re.S).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", row)[1] == "Not submitted: deadline passed"
+
+    for url in (f"{base}/sections/motivation", f"{base}/documents", f"{base}/check",
+                f"{base}/documents/{document.id}/remove"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"] in (base, f"{base}/documents"), url
+
+
+def test_upload_sent_after_the_deadline_says_nothing_changed_and_offers_no_form(
+        client, login_as, forms, create_application, db):
+    application = create_application()
+    login_as(application.applicant)
+    url = f"/applications/{application.id}/documents"
+    token = forms.token(url)
+    _close(application.call, db)
+    response = client.post(url, data={"kind": "cv", "csrf_token": token,
+                                      "file": (io.BytesIO(PDF_BYTES), "cv.pdf")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    summary = re.search(r"data-error-summary>(.*?)</div>", html, re.S).group(1)
+    assert re.sub(r"<[^>]+>|\s{2,}", "", summary).split("There is a problem")[1] == (
+        "The call closed before the file could be uploaded. Nothing was changed.")
+    assert 'enctype="multipart/form-data"' not in html
+    assert application.documents == []
+
+
+def test_submit_sent_after_the_deadline_says_so_and_offers_no_submit(client, login_as, forms,
+                                                                     create_application, db):
+    application = create_application(complete=True)
+    login_as(application.applicant)
+    check = f"/applications/{application.id}/check"
+    token = forms.token(check)
+    _close(application.call, db)
+    response = client.post(f"/applications/{application.id}/submit",
+                           data={"declaration": "y", "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert ("The deadline for applications has passed: this application was not submitted and "
+            "can no longer be submitted.") in html
+    assert "your text is shown below" not in html
+    assert "Submit application" not in html and 'name="declaration"' not in html
+    db.session.refresh(application)
+    assert (application.state, application.reference) == (ApplicationState.draft, None)
+
+
+def test_saved_section_marks_each_required_answer_still_missing(client, forms, login_as,
+                                                                create_application):
+    application = create_application()
+    login_as(application.applicant)
+    url = _section_url(application, "motivation")
+    assert "-note" not in client.get(url).get_data(as_text=True)  # nothing left out yet
+    forms.post(url, {"version": "0", "motivation": "Only this so far"})
+    html = client.get(url).get_data(as_text=True)
+    assert re.findall(r'id="([a-z_]+)-note"', html) == ["project_title", "project_description"]
+    assert re.search(r'id="project_title"[^>]*aria-describedby="project_title-note"', html) or \
+        re.search(r'aria-describedby="project_title-note"[^>]*id="project_title"', html)
+    note = re.search(r'id="project_title-note"[^>]*>(.*?)</div>', html).group(1)
+    assert note == "Required before you can submit: not answered yet."
+
+
+def test_remove_document_asks_first_then_removes(client, forms, login_as, create_application,
+                                                 db):
+    application = create_application(complete=True)
+    login_as(application.applicant)
+    cv = application.documents_of(DocumentKind.cv)[0]
+    documents = f"/applications/{application.id}/documents"
+    remove = f"{documents}/{cv.id}/remove"
+    page = client.get(documents).get_data(as_text=True)
+    assert f'href="{remove}"' in page and f'action="{remove}"' not in page
+    confirm = client.get(remove)
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert re.search(r"<h1>(.*?)</h1>", html).group(1) == \
+        "Remove the file “cv.pdf” (CV)?"
+    assert "This document is required" in html
+    db.session.refresh(application)
+    assert len(application.documents) == 2  # asking removed nothing
+    response = forms.post(remove, {})
+    assert response.headers["Location"] == documents
+    db.session.refresh(application)
+    assert [d.kind for d in application.documents] == [DocumentKind.nomination_letter]
 
 
 def test_expired_csrf_token_keeps_the_text(client, login_as, create_application):
@@ -203,7 +315,8 @@ def test_other_applicants_application_is_404_everywhere_and_unchanged(
     base = f"/applications/{victim.id}"
     document = victim.documents[0]
     for url in (base, f"{base}/sections/motivation", f"{base}/documents", f"{base}/check",
-                f"{base}/documents/{document.id}", f"{base}/withdraw", f"{base}/pdf"):
+                f"{base}/documents/{document.id}", f"{base}/documents/{document.id}/remove",
+                f"{base}/withdraw", f"{base}/pdf"):
         assert client.get(url).status_code == 404, url
     token = forms.token("/")
     for url, data in ((f"{base}/sections/motivation", {"version": "1", "motivation": "x"}),
