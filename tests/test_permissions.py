@@ -110,7 +110,8 @@ ROUTES = {
                                    COORDINATOR_POSTS),
     "reviews.send_reminders": ("POST", "/manage/calls/{call_id}/reminders", COORDINATOR_POSTS),
     "selection.ranking": ("GET", "/manage/calls/{call_id}/ranking", COORDINATOR_ONLY),
-    "selection.fill_places": ("POST", "/manage/calls/{call_id}/fill", COORDINATOR_POSTS),
+    # (refused for an open call: the ranking again, the reason beside the form)
+    "selection.fill_places": ("POST", "/manage/calls/{call_id}/fill", COORDINATOR_ONLY),
     "selection.decide": ("GET", "/manage/applications/{application_id}/decision", COORDINATOR_ONLY),
     "selection.publish": ("GET", "/manage/calls/{call_id}/publish", COORDINATOR_ONLY),
     "selection.fellows": ("GET", "/manage/calls/{call_id}/fellows", COORDINATOR_ONLY),

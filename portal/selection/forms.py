@@ -27,8 +27,8 @@ class FillPlacesForm(PortalForm):
     waitlist_length = IntegerField(
         _l("Length of the waiting list"), validators=[
             Optional(), NumberRange(min=0, max=10_000, message=_l("Enter a whole number of 0 or more."))])
-    confirm = BooleanField(_l("Replace the decisions already made (their notes are kept)"),
-                           validators=[InputRequired(message=_l("Tick the box to confirm."))])
+    # Needed only when a decision already made would change: the service says so (ConfirmationNeeded).
+    confirm = BooleanField(_l("Replace the decisions already made (their notes are kept)"))
     submit = SubmitField(_l("Fill the places in rank order"))
 
 

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from portal.selection.models import OfferState
+
 # What separated an application from the one ranked just above it (ranking.TIE_BREAKERS).
 TIE_BREAKER_LABELS = {
     "raw_mean": _l("tie broken by the mean score"),
@@ -22,4 +24,10 @@ FLAG_LABELS = {
     "disagreement": _l("Reviewers disagree"),
     "missing": _l("Reviews missing"),
     "none": _l("No flag"),
+}
+# What a selected applicant's decision has come to when their offer was declined or expired: the
+# decision stays "selected" (the coordinators' act), but the ranking must not say so any more.
+GIVEN_UP_LABELS = {
+    OfferState.declined: _l("Place declined"),
+    OfferState.expired: _l("Offer expired"),
 }

@@ -5,8 +5,8 @@ The scores depend on the pool of applications, the reviews that count and the cr
 computed by `ranking.rank_applications` (exact, and about a second per thousand applications) and
 kept in the process under the call's counters (`stamps.py`), which one query by primary key reads:
 any submitted, changed or released review, any application entering or leaving the pool and any
-change of the criteria raises `inputs`; any decision raises `decisions`, which the table of rows
-with their decisions is kept under as well.
+change of the criteria raises `inputs`; any decision or offer raises `decisions`, which the table of
+rows with their decisions and offers is kept under as well.
 """
 
 import threading
@@ -22,7 +22,7 @@ from portal.applications.models import Application, ApplicationState
 from portal.collector import collector_paused
 from portal.extensions import db
 from portal.reviews.models import Assignment, AssignmentState, Review
-from portal.selection.models import Decision
+from portal.selection.models import Decision, Offer, OfferState
 from portal.selection.ranking import (
     ApplicationEntry,
     ApplicationScore,
@@ -51,10 +51,17 @@ class RankingRow:
     decided_by: str | None  # the ranking.TIE_BREAKERS key that placed it below the row above
     decision: Decision | None
     reviews: list[Review]  # call_ranking(with_reviews=True) only: the submitted reviews that count
+    # ranking_table only: the offer made after publication, as a row of OFFER_COLUMNS, if any.
+    offer: Any = None
 
     @property
     def application_id(self) -> int:
         return self.application.id
+
+    @property
+    def holds_place(self) -> bool:
+        """Whether an unanswered or accepted offer holds a place for this application."""
+        return self.offer is not None and self.offer.state in (OfferState.pending, OfferState.accepted)
 
 
 def criterion_specs(call) -> list[CriterionSpec]:
@@ -180,6 +187,8 @@ TABLE_COLUMNS = (Application.id, Application.reference, Application.applicant_na
 # What they need of each decision: read as plain rows, not objects, since a call has thousands.
 DECISION_COLUMNS = (Decision.application_id, Decision.id, Decision.outcome, Decision.waitlist_position,
                     Decision.note, Decision.version)
+# And of each offer (a decline or an expiry leaves the decision as it was: the offer tells).
+OFFER_COLUMNS = (Offer.application_id, Offer.state, Offer.from_waitlist, Offer.offered_at)
 
 
 def _table(call, fingerprint: tuple) -> list[tuple[RankedApplication, Any]]:
@@ -196,9 +205,9 @@ def _table(call, fingerprint: tuple) -> list[tuple[RankedApplication, Any]]:
 
 
 def ranking_table(call) -> list[RankingRow]:
-    """The ranking with each application's listed columns and its decision, as plain rows: what the
-    pages of the whole ranking need. Kept until the scores or a decision change, so a page of it
-    costs one query; the list is shared, so callers must not change its rows."""
+    """The ranking with each application's listed columns, its decision and its offer, as plain rows:
+    what the pages of the whole ranking need. Kept until the scores, a decision or an offer change,
+    so a page of it costs one query; the list is shared, so callers must not change its rows."""
     return ranking_table_and_key(call)[0]
 
 
@@ -212,7 +221,10 @@ def ranking_table_and_key(call) -> tuple[list[RankingRow], tuple]:
     if rows is None:
         decisions = {row.application_id: row for row in db.session.execute(
             sa.select(*DECISION_COLUMNS).where(Decision.call_id == call.id))}
-        rows = [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [])
+        offers = {row.application_id: row for row in db.session.execute(
+            sa.select(*OFFER_COLUMNS).where(Offer.call_id == call.id))}
+        rows = [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [],
+                           offers.get(r.application_id))
                 for r, application in _table(call, fingerprint)]
         cache.put(("rows", call.id), key, rows)
     return rows, key

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from portal.applications.models import Application, ApplicationState
-from portal.audit.services import record_event
+from portal.audit.models import AuditEvent
+from portal.audit.services import audit_row, record_event
 from portal.calls.models import Call, CallState
 from portal.extensions import db
 from portal.notifications.services import queue_email
@@ -46,6 +48,17 @@ class StaleDecision(SelectionError):
                             "Their version is shown below; your note is kept in the form."))
 
 
+class ConfirmationNeeded(SelectionError):
+    """Filling the places would change `count` decisions already made: the coordinator confirms."""
+
+    def __init__(self, count: int):
+        super().__init__(lazy_ngettext(
+            "Filling the places would replace %(num)d decision already made. Tick the box to confirm.",
+            "Filling the places would replace %(num)d decisions already made. Tick the box to confirm.",
+            count))
+        self.count = count
+
+
 class AlreadyPublished(SelectionError):
     def __init__(self):
         super().__init__(_l("The results of this call have already been published. "
@@ -59,6 +72,11 @@ def _check_decidable(call: Call) -> None:
 
 def is_published(call: Call) -> bool:
     return call.state == CallState.published
+
+
+def _audit(action: str, *, now: datetime, actor=None, **details) -> None:
+    """An audit event dated at the moment of the change it records (the moment given to the service)."""
+    record_event(action, actor=actor, **details).occurred_at = now
 
 
 # --- Decisions -----------------------------------------------------------------------------------
@@ -92,9 +110,9 @@ def decide(application: Application, *, outcome: Outcome, note: str, actor, now:
     decision.decided_at = now
     db.session.flush()
     _place_on_waitlist(call, decision, waitlist_position if outcome == Outcome.waitlisted else None)
-    record_event("decision.changed_after_publication" if published else "decision.set", actor=actor,
-                 obj=application, outcome=outcome.value, previous=previous.value if previous else None,
-                 note=decision.note)
+    _audit("decision.changed_after_publication" if published else "decision.set", actor=actor, now=now,
+           obj=application, outcome=outcome.value, previous=previous.value if previous else None,
+           note=decision.note)
     if published:
         _apply_after_publication(application, decision, actor=actor, now=now)
     else:
@@ -156,10 +174,15 @@ def undecided_count(call_id: int) -> int:
                Decision.id.is_(None))) or 0
 
 
-def fill_places_in_rank_order(call: Call, *, actor, now: datetime,
-                              waitlist_length: int | None = None) -> "FillSummary":
+def fill_places_in_rank_order(call: Call, *, actor, now: datetime, waitlist_length: int | None = None,
+                              replace: bool = False) -> "FillSummary":
     """Decide every application of the pool from the ranking: places first (within the cap per
-    administration), then the waiting list in rank order, then not selected. Notes are kept."""
+    administration), then the waiting list in rank order, then not selected. Notes are kept.
+
+    Every decision it makes or changes is the actor's, at `now`, with an audit event of its own; one
+    it leaves as it was keeps its author. Changing a decision already made needs `replace`, else
+    ConfirmationNeeded is raised and nothing changes.
+    """
     _check_decidable(call)
     if is_published(call):
         raise SelectionError(_l("The results are published: places are now filled through the offers "
@@ -173,20 +196,31 @@ def fill_places_in_rank_order(call: Call, *, actor, now: datetime,
     outcomes = {**dict.fromkeys(result.accepted, Outcome.accepted),
                 **dict.fromkeys(result.waitlist, Outcome.waitlisted),
                 **dict.fromkeys(result.not_selected, Outcome.not_selected)}
-    for app_id, outcome in outcomes.items():
+    changed = {app_id: outcome for app_id, outcome in outcomes.items()
+               if app_id not in decisions or (decisions[app_id].outcome, decisions[app_id].waitlist_position)
+               != (outcome, positions.get(app_id))}
+    replaced = sum(1 for app_id in changed if app_id in decisions)
+    if replaced and not replace:
+        raise ConfirmationNeeded(replaced)
+    events = []
+    for app_id, outcome in changed.items():
         decision = decisions.get(app_id)
+        previous = decision.outcome.value if decision else None
         if decision is None:
-            decision = Decision(application_id=app_id, call_id=call.id, outcome=outcome)
+            decision = Decision(application_id=app_id, call_id=call.id)
             db.session.add(decision)
-        if decision.outcome != outcome or decision.waitlist_position != positions.get(app_id):
-            decision.outcome = outcome
-            decision.waitlist_position = positions.get(app_id)
-            decision.decided_by_id = actor.id
-            decision.decided_at = now
+        decision.outcome = outcome
+        decision.waitlist_position = positions.get(app_id)
+        decision.decided_by_id = actor.id
+        decision.decided_at = now
+        events.append({**audit_row("decision.set", actor=actor, object_type="application", object_id=str(app_id),
+                                   outcome=outcome.value, previous=previous, filled=True), "occurred_at": now})
     db.session.flush()
-    record_event("decision.filled_places", actor=actor, obj=call, accepted=len(result.accepted),
-                 waitlisted=len(result.waitlist), not_selected=len(result.not_selected),
-                 skipped_for_cap=len(result.skipped_for_cap), waitlist_length=waitlist_length)
+    if events:
+        db.session.execute(sa.insert(AuditEvent), events)
+    _audit("decision.filled_places", actor=actor, now=now, obj=call, accepted=len(result.accepted),
+           waitlisted=len(result.waitlist), not_selected=len(result.not_selected),
+           skipped_for_cap=len(result.skipped_for_cap), waitlist_length=waitlist_length)
     _update_call_state(call)
     return FillSummary(len(result.accepted), len(result.waitlist), len(result.not_selected),
                        len(result.skipped_for_cap))
@@ -296,11 +330,11 @@ def publish_results(call: Call, *, actor, now: datetime, response_days: int,
                 db.session.add(offer)
         _queue_result_email(application, decision, offer)
     db.session.flush()
-    record_event("call.published", actor=actor, obj=call, response_days=response_days,
-                 override_reason=override_reason.strip() or None,
-                 missing_reviews=check.missing_reviews,
-                 **{outcome.value: check.outcomes[outcome] for outcome in Outcome},
-                 screened_out=check.screened_out)
+    _audit("call.published", actor=actor, now=now, obj=call, response_days=response_days,
+           override_reason=override_reason.strip() or None,
+           missing_reviews=check.missing_reviews,
+           **{outcome.value: check.outcomes[outcome] for outcome in Outcome},
+           screened_out=check.screened_out)
     return check
 
 
@@ -378,7 +412,8 @@ def _lock_call(call_id: int) -> Call:
 
 def respond_to_offer(offer: Offer, *, accept: bool, actor, now: datetime) -> Offer | None:
     """The applicant accepts or declines; a decline offers the place to the next on the waiting list.
-    Returns the offer made to the next applicant, if any."""
+    Every coordinator is sent an e-mail about the answer. Returns the offer made to the next
+    applicant, if any."""
     call = _lock_call(offer.call_id)
     db.session.refresh(offer)
     if offer.state != OfferState.pending:
@@ -387,13 +422,36 @@ def respond_to_offer(offer: Offer, *, accept: bool, actor, now: datetime) -> Off
         raise SelectionError(_l("The time to answer this offer has passed."))
     offer.state = OfferState.accepted if accept else OfferState.declined
     offer.responded_at = now
-    record_event("offer.accepted" if accept else "offer.declined", actor=actor, obj=offer.application)
-    if accept:
-        db.session.flush()
-        return None
-    offer.application.state = ApplicationState.declined
+    _audit("offer.accepted" if accept else "offer.declined", actor=actor, now=now, obj=offer.application)
+    following = None
+    if not accept:
+        offer.application.state = ApplicationState.declined
     db.session.flush()
-    return offer_free_places(call, now=now)
+    if not accept:
+        following = offer_free_places(call, now=now)
+    _tell_coordinators_of_the_answer(offer, following)
+    return following
+
+
+def offer_answer_subject(offer: Offer):
+    reference = offer.application.reference
+    if offer.state == OfferState.accepted:
+        return _l("Offer of a fellowship place accepted: %(reference)s", reference=reference)
+    return _l("Offer of a fellowship place declined: %(reference)s", reference=reference)
+
+
+def _tell_coordinators_of_the_answer(offer: Offer, following: Offer | None) -> None:
+    """One e-mail to each coordinator, in their own language: the answer, and who is offered the
+    place a decline freed."""
+    from portal.reviews.services import coordinators  # (reviews imports selection's stamps)
+
+    application = offer.application
+    for coordinator in coordinators():
+        queue_email(kind="offer_answered", recipient=coordinator.email, language=coordinator.preferred_language,
+                    subject=offer_answer_subject(offer), user=coordinator, application=application,
+                    call=application.call, offer=offer, accepted=offer.state == OfferState.accepted,
+                    following=following.application if following else None,
+                    link=public_url("selection.fellows", call_id=application.call_id))
 
 
 def expire_due_offers(now: datetime, call_id: int | None = None) -> int:
@@ -410,7 +468,7 @@ def expire_due_offers(now: datetime, call_id: int | None = None) -> int:
             continue
         offer.state = OfferState.expired
         offer.application.state = ApplicationState.declined
-        record_event("offer.expired", obj=offer.application)
+        _audit("offer.expired", now=now, obj=offer.application)
         applicant = offer.application.applicant
         queue_email(kind="offer_expired", recipient=applicant.email, language=applicant.preferred_language,
                     subject=_l("Your fellowship offer has expired"), user=applicant,
@@ -422,7 +480,8 @@ def expire_due_offers(now: datetime, call_id: int | None = None) -> int:
 
 
 def offer_free_places(call: Call, *, now: datetime) -> Offer | None:
-    """Offer every free place to the next on the waiting list (within the cap). Returns the last offer."""
+    """Offer every free place to the next on the waiting list (within the cap), as decisions of the
+    system at `now`. Returns the last offer."""
     held = held_places(call.id)
     waiting = db.session.execute(
         sa.select(Decision, Application.administration_code)
@@ -438,21 +497,25 @@ def offer_free_places(call: Call, *, now: datetime) -> Offer | None:
         if app_id is None:
             break
         candidates = [c for c in candidates if c.application_id != app_id]
-        made = _offer_from_waitlist(call, decisions[app_id], now=now)
+        made = _offer_from_waitlist(call, decisions[app_id], actor=None, now=now)
         held[made.application.administration_code or ""] += 1
     return made
 
 
-def _offer_from_waitlist(call: Call, decision: Decision, *, now: datetime) -> Offer:
+def _offer_from_waitlist(call: Call, decision: Decision, *, actor, now: datetime) -> Offer:
+    """Select `decision`'s applicant after publication and offer them a place: a decision of `actor`
+    (a coordinator, or None for the system promoting the next on the waiting list) made at `now`."""
     application = decision.application
     application.state = ApplicationState.accepted
     decision.outcome = Outcome.accepted
+    decision.decided_by_id = actor.id if actor else None
+    decision.decided_at = now
     offer = Offer(application=application, call_id=call.id, from_waitlist=True, offered_at=now,
                   respond_by=now + timedelta(days=call.offer_response_days))
     db.session.add(offer)
     db.session.flush()
     _place_on_waitlist(call, decision, None)
-    record_event("offer.made_from_waitlist", obj=application)
+    _audit("offer.made_from_waitlist", actor=actor, now=now, obj=application)
     applicant = application.applicant
     queue_email(kind="offer_from_waitlist", recipient=applicant.email, language=applicant.preferred_language,
                 subject=_l("A fellowship place is offered to you: %(reference)s",
@@ -465,7 +528,7 @@ def _offer_from_waitlist(call: Call, decision: Decision, *, now: datetime) -> Of
 def _apply_after_publication(application: Application, decision: Decision, *, actor, now: datetime) -> None:
     """A decision changed after publication is visible at once; a new selection gets its offer."""
     if decision.outcome == Outcome.accepted and application.offer is None:
-        _offer_from_waitlist(application.call, decision, now=now)
+        _offer_from_waitlist(application.call, decision, actor=actor, now=now)
     else:
         application.state = ApplicationState(decision.outcome.value)
     db.session.flush()

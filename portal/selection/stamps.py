@@ -2,7 +2,8 @@
 
 `inputs` moves when the scores may change: an application enters or leaves the pool, a review
 is written, changed or no longer counts, an assignment is given or released, a criterion or the
-number of reviewers per application changes. `decisions` moves with any decision. They live in
+number of reviewers per application changes. `decisions` moves with any decision and with any offer
+made, answered or expired. They live in
 their own table, read with one query by primary key, and are raised in the same transaction as
 the change, so a ranking kept in a process under the counters it was made with is never older
 than the database. A listener on every session raises them for changes made through the ORM;
@@ -65,13 +66,13 @@ def _affected_calls(session) -> tuple[set[int], set[int]]:
     from portal.applications.models import Application, ApplicationState
     from portal.calls.models import Call, Criterion
     from portal.reviews.models import Assignment, Review
-    from portal.selection.models import Decision
+    from portal.selection.models import Decision, Offer
 
     inputs, decisions = set(), set()
     created_or_deleted = set(session.new) | set(session.deleted)
     for obj in chain(session.new, session.dirty, session.deleted):
         whole = obj in created_or_deleted
-        if isinstance(obj, Decision):
+        if isinstance(obj, Decision | Offer):
             decisions.add(obj.call_id if obj.call_id is not None else _call_of_application(obj.application))
         elif isinstance(obj, Application):
             # (a new application's state is None until the insert gives it its default, draft)

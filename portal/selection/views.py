@@ -18,7 +18,7 @@ from portal.permissions import can_manage_applications, is_owner, require
 from portal.selection import bp, services
 from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
 from portal.selection.models import Offer, OfferState, Outcome
-from portal.selection.phrases import FLAG_LABELS, SORT_LABELS
+from portal.selection.phrases import FLAG_LABELS, GIVEN_UP_LABELS, SORT_LABELS
 from portal.selection.queries import kept_beside_ranking, ranked_scores, ranking_table, ranking_table_and_key
 from portal.selection.ranking import DISAGREEMENT_RANGE
 
@@ -71,7 +71,10 @@ def _filtered(rows, args):
 @bp.route("/manage/calls/<int:call_id>/ranking")
 @require(can_manage_applications)
 def ranking(call_id: int):
-    call = db.get_or_404(Call, call_id)
+    return _ranking_page(db.get_or_404(Call, call_id), FillPlacesForm())
+
+
+def _ranking_page(call: Call, fill_form: FillPlacesForm):
     rows, key = ranking_table_and_key(call)
     filters = {k: request.args.get(k, "")[:40] for k in ("flag", "decision", "administration", "language", "sort")}
     # The filtered order, the counts and the names are made once per change of the ranking, a
@@ -79,32 +82,38 @@ def ranking(call_id: int):
     shown = kept_beside_ranking(call, repr(sorted(filters.items())), key, lambda: _filtered(rows, filters))
     check = kept_beside_ranking(call, "check", key, lambda: services.publication_check(call, rows) if rows else None)
     names = kept_beside_ranking(call, f"names:{get_locale()}", key, lambda: administration_names(rows))
+    holders = kept_beside_ranking(call, "holders", key, lambda: [r for r in rows if r.holds_place])
     page = ListPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE, items=shown)
     return render_template("selection/ranking.html", call=call, page=page, total=len(rows),
                            check=check, filters=filters, administration_names=names,
-                           fill_form=FillPlacesForm(), disagreement_range=DISAGREEMENT_RANGE,
+                           fill_form=fill_form, disagreement_range=DISAGREEMENT_RANGE,
                            published=services.is_published(call), flag_labels=FLAG_LABELS,
                            sort_labels=SORT_LABELS, outcome_choices=[(o.value, o.label) for o in Outcome],
-                           outcome_labels={o: o.label for o in Outcome})
+                           outcome_labels={o: o.label for o in Outcome}, holders=holders,
+                           offer_labels={s: s.label for s in OfferState},
+                           given_up_labels={s: str(GIVEN_UP_LABELS[s]) for s in GIVEN_UP_LABELS})
 
 
 @bp.route("/manage/calls/<int:call_id>/fill", methods=["POST"])
 @form_view
 @require(can_manage_applications)
 def fill_places(call_id: int):
+    """Refused, the ranking page is shown again with each error beside its control in the form."""
     call = db.get_or_404(Call, call_id)
     form = FillPlacesForm()
     if not form.validate_on_submit():
-        for _field, _label, message in form.error_items:
-            flash(message, "danger")
-        return redirect(url_for("selection.ranking", call_id=call.id))
+        return _ranking_page(call, form)
     try:
         summary = services.fill_places_in_rank_order(call, actor=current_user, now=utcnow(),
-                                                     waitlist_length=form.waitlist_length.data)
+                                                     waitlist_length=form.waitlist_length.data,
+                                                     replace=form.confirm.data)
     except services.SelectionError as error:
         db.session.rollback()
-        flash(str(error.message), "danger")
-        return redirect(url_for("selection.ranking", call_id=call.id))
+        if isinstance(error, services.ConfirmationNeeded):
+            form.confirm.errors = [str(error.message)]
+        else:
+            form.form_errors.append(str(error.message))
+        return _ranking_page(call, form)
     db.session.commit()
     flash(_("Places filled: %(accepted)d selected, %(waitlisted)d on the waiting list, "
             "%(not_selected)d not selected.", accepted=summary.accepted, waitlisted=summary.waitlisted,
@@ -146,9 +155,11 @@ def decide(application_id: int):
             flash(_("Decision saved for %(reference)s.", reference=application.reference), "success")
             return redirect(url_for("selection.ranking", call_id=call.id, _anchor=f"a{application.id}"))
     row = next((r for r in ranked_scores(call) if r.application_id == application.id), None)
+    offer = application.offer
     return render_template("selection/decision.html", application=application, call=call, form=form,
-                           row=row, current=application.decision,
-                           published=services.is_published(call))
+                           row=row, current=application.decision, offer=offer,
+                           given_up=str(GIVEN_UP_LABELS[offer.state]) if offer and offer.state in GIVEN_UP_LABELS
+                           else None, published=services.is_published(call))
 
 
 @bp.route("/manage/calls/<int:call_id>/publish", methods=["GET", "POST"])

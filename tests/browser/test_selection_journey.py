@@ -76,7 +76,8 @@ def test_coordinator_ranks_fills_publishes_and_applicants_answer_their_offers(
     assert_accessible(coordinator, "the ranking, nothing decided (en)")
 
     coordinator.get_by_label("Length of the waiting list").fill("2")
-    coordinator.get_by_label(re.compile("Replace the decisions already made")).check()
+    # Nothing decided yet, so nothing to replace: no confirmation is asked for.
+    expect(coordinator.get_by_label(re.compile("Replace the decisions already made"))).to_have_count(0)
     coordinator.get_by_role("button", name="Fill the places in rank order").click()
     expect(status_message(coordinator, "Places filled: 2 selected, 2 on the waiting list")).to_be_visible()
     expect(coordinator.locator("#selection-summary")).to_contain_text("Selected: 2")
@@ -132,6 +133,8 @@ def test_coordinator_ranks_fills_publishes_and_applicants_answer_their_offers(
     declining.get_by_role("button", name="Send my answer").click()
     expect(status_message(declining, "You have declined the fellowship place")).to_be_visible()
     mailbox.wait_for(emails[2], subject=f"A fellowship place is offered to you: {references[2]}")
+    told = mailbox.wait_for(COORDINATOR[0], subject=f"Offer of a fellowship place declined: {references[1]}")
+    assert f"({references[2]}), the next on the waiting list" in told.get_body(("plain",)).get_content()
 
     coordinator.reload()
     offers = coordinator.locator("#offers tbody tr")
@@ -144,6 +147,8 @@ def test_coordinator_ranks_fills_publishes_and_applicants_answer_their_offers(
     assert_accessible(coordinator, "the fellows after a decline (ru)")
     coordinator.get_by_role("link", name="Рейтинг и решения").first.click()
     expect(coordinator.locator("#published-note")).to_contain_text("Результаты опубликованы")
+    expect(coordinator.locator(f'#ranking tr[data-reference="{references[1]}"] td').last).to_have_text("Отклонено")
+    expect(coordinator.locator("#place-holders li")).to_have_count(2)
     assert_accessible(coordinator, "the ranking after publication (ru)")
     db.session.expire_all()
     states = {o.application_id: o.state for o in db.session.query(Offer)}

@@ -153,3 +153,23 @@ def test_a_decision_moves_only_the_decisions_counter(db, reviewed_call, create_u
     db.session.commit()
     after = read_stamps(call.id)
     assert after[0] == inputs and after[1] > decisions
+
+
+def test_an_answer_to_an_offer_is_seen_by_the_table(db, reviewed_call, create_user, computations):
+    from portal.selection import services
+    from portal.selection.models import OfferState
+    from portal.selection.stamps import read_stamps
+
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator = create_user(roles=("coordinator",))
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    db.session.commit()
+    assert [(r.offer.state if r.offer else None, r.holds_place) for r in queries.ranking_table(call)] == [
+        (OfferState.pending, True), (None, False)]
+    stamps = read_stamps(call.id)
+    services.respond_to_offer(a.offer, accept=True, actor=a.applicant, now=utcnow())
+    db.session.commit()
+    assert read_stamps(call.id) == (stamps[0], stamps[1] + 1)  # the scores are not computed again
+    assert [(r.offer.state if r.offer else None, r.holds_place) for r in queries.ranking_table(call)] == [
+        (OfferState.accepted, True), (None, False)]

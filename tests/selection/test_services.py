@@ -1,5 +1,7 @@
 """Deciding, filling the places, publishing and the offers, through the services."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -239,3 +241,124 @@ def test_an_application_found_ineligible_after_its_decision_is_published_as_inel
     db.session.commit()
     assert a.state == ApplicationState.screened_out and a.offer is None
     assert b.state == ApplicationState.accepted and b.offer is not None
+
+
+# --- Who decided, and when (issue 11, item 3) ---------------------------------------------------
+
+_BASE = utcnow().replace(microsecond=0) - timedelta(days=10)
+
+
+def _moment(days=0):
+    """Whole seconds, as every database keeps them, the same on every call."""
+    return _BASE + timedelta(days=days)
+
+
+def _events(action, application):
+    return db_scalars(sa.select(AuditEvent).where(AuditEvent.action == action,
+                                                  AuditEvent.object_type == "application",
+                                                  AuditEvent.object_id == str(application.id)))
+
+
+def db_scalars(query):
+    from portal.extensions import db
+
+    return db.session.scalars(query.order_by(AuditEvent.id)).all()
+
+
+def test_places_filled_by_a_coordinator_are_decided_by_them_at_that_moment(db, reviewed_call, create_user):
+    call, (a, b, c) = reviewed_call([[5], [4], [3]], places=1)
+    coordinator = _coordinator(create_user)
+    filled_at = _moment()
+    services.fill_places_in_rank_order(call, actor=coordinator, now=filled_at, waitlist_length=1)
+    db.session.commit()
+    decisions = db.session.scalars(sa.select(Decision).order_by(Decision.application_id)).all()
+    assert [(d.decided_by_id, d.decided_at) for d in decisions] == [(coordinator.id, filled_at)] * 3
+    for application, outcome in ((a, "accepted"), (b, "waitlisted"), (c, "not_selected")):
+        [event] = _events("decision.set", application)
+        assert (event.actor_id, event.occurred_at, event.details["outcome"], event.details["filled"]) == (
+            coordinator.id, filled_at, outcome, True)
+
+
+def test_filling_again_keeps_the_author_of_a_decision_it_does_not_change(db, reviewed_call, create_user):
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    first, second = _coordinator(create_user), _coordinator(create_user)
+    services.fill_places_in_rank_order(call, actor=first, now=_moment())
+    services.decide(b, outcome=Outcome.not_selected, note="", actor=first, now=_moment(1))
+    services.fill_places_in_rank_order(call, actor=second, now=_moment(2), replace=True)
+    db.session.commit()
+    assert (a.decision.decided_by_id, a.decision.decided_at) == (first.id, _moment())
+    assert (b.decision.decided_by_id, b.decision.decided_at) == (second.id, _moment(2))
+    assert [e.actor_id for e in _events("decision.set", b)] == [first.id, first.id, second.id]
+
+
+def test_a_place_offered_from_the_waiting_list_is_decided_by_the_system_when_it_is_offered(
+        db, reviewed_call, create_user):
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator = _coordinator(create_user)
+    services.fill_places_in_rank_order(call, actor=coordinator, now=_moment())
+    services.publish_results(call, actor=coordinator, now=_moment(1), response_days=14)
+    db.session.commit()
+    services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=_moment(2))
+    db.session.commit()
+    assert (b.decision.outcome, b.decision.decided_by_id, b.decision.decided_at) == (
+        Outcome.accepted, None, _moment(2))
+    [event] = _events("offer.made_from_waitlist", b)
+    assert (event.actor_id, event.occurred_at) == (None, _moment(2))
+    assert a.decision.decided_by_id == coordinator.id  # the declined selection stays the coordinator's
+
+
+def test_a_coordinator_selecting_after_publication_is_the_author_of_the_offer(db, reviewed_call, create_user):
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator, other = _coordinator(create_user), _coordinator(create_user)
+    services.fill_places_in_rank_order(call, actor=coordinator, now=_moment(), waitlist_length=0)
+    services.publish_results(call, actor=coordinator, now=_moment(1), response_days=14)
+    services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=_moment(2))
+    services.decide(b, outcome=Outcome.accepted, note="", actor=other, now=_moment(3))
+    db.session.commit()
+    assert (b.decision.decided_by_id, b.decision.decided_at, b.offer.offered_at) == (other.id, _moment(3), _moment(3))
+    [event] = _events("offer.made_from_waitlist", b)
+    assert (event.actor_id, event.occurred_at) == (other.id, _moment(3))
+
+
+# --- Confirmation only when something would be replaced (item 17) -------------------------------
+
+def test_filling_needs_no_confirmation_when_no_decision_would_change(db, reviewed_call, create_user):
+    call, (a, b) = reviewed_call([[5], [4]], places=1)
+    coordinator = _coordinator(create_user)
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())  # the same result again
+    services.decide(b, outcome=Outcome.not_selected, note="Kept", actor=coordinator, now=utcnow())
+    with pytest.raises(services.ConfirmationNeeded) as refused:
+        services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    assert refused.value.count == 1
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow(), replace=True)
+    assert (b.decision.outcome, b.decision.note) == (Outcome.waitlisted, "Kept")
+
+
+# --- The coordinators are told of every answer to an offer (item 10) -----------------------------
+
+def test_the_coordinators_are_told_of_an_answer_in_their_own_language(db, reviewed_call, create_user):
+    call, (a, b, c) = reviewed_call([[5], [4], [3]], places=1)
+    english, russian = create_user(roles=("coordinator",)), create_user(roles=("coordinator",), language="ru")
+    create_user(roles=("coordinator",), verified=True).is_active_account = False
+    services.fill_places_in_rank_order(call, actor=english, now=utcnow())
+    services.publish_results(call, actor=english, now=utcnow(), response_days=14)
+    db.session.commit()
+    services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=utcnow())
+    services.respond_to_offer(b.offer, accept=True, actor=b.applicant, now=utcnow())
+    db.session.commit()
+    messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "offer_answered")
+                                  .order_by(OutboxMessage.id)).all()
+    assert [(m.recipient, m.language) for m in messages] == [
+        (english.email, "en"), (russian.email, "ru"), (english.email, "en"), (russian.email, "ru")]
+    declined_en, declined_ru, accepted_en, accepted_ru = messages
+    assert declined_en.subject == f"Offer of a fellowship place declined: {a.reference}"
+    assert declined_ru.subject == f"Предложение об участии отклонено: {a.reference}"
+    assert accepted_en.subject == f"Offer of a fellowship place accepted: {b.reference}"
+    assert accepted_ru.subject == f"Предложение об участии принято: {b.reference}"
+    assert f"The place has been offered to {b.applicant_name} ({b.reference}), the next on the waiting list." \
+        in declined_en.body_text
+    assert f"следующему в резервном списке: {b.applicant_name} ({b.reference})" in declined_ru.body_text
+    assert f"/manage/calls/{call.id}/fellows" in accepted_ru.body_text
+    assert f"/manage/calls/{call.id}/fellows" in accepted_ru.body_html
+    assert "waiting list" not in accepted_en.body_text

@@ -35,9 +35,8 @@ def test_coordinator_fills_places_then_changes_one_decision(client, forms, login
     call, (a, b, c, d) = _decided_call(reviewed_call)
     login_as(create_user(roles=("coordinator",)))
     url = f"/manage/calls/{call.id}/ranking"
-    refused = forms.post(f"/manage/calls/{call.id}/fill", {}, page=url)  # without the confirmation
-    assert refused.status_code == 302 and db.session.scalar(sa.select(sa.func.count(Decision.id))) == 0
-    forms.post(f"/manage/calls/{call.id}/fill", {"confirm": "y"}, page=url)
+    filled = forms.post(f"/manage/calls/{call.id}/fill", {}, page=url)  # nothing to replace: no confirmation
+    assert filled.status_code == 302 and db.session.scalar(sa.select(sa.func.count(Decision.id))) == 4
     html = client.get(url).get_data(as_text=True)
     assert "Selected: 1" in html and "Waiting list: 3" in html
     decision_url = f"/manage/applications/{d.id}/decision"
@@ -227,7 +226,8 @@ def test_a_declined_offer_reaches_the_next_applicant_through_the_pages(
     db.session.expire_all()
     assert a.state == ApplicationState.declined
     assert b.state == ApplicationState.accepted
-    assert outbox()[-1].recipient == b.applicant.email and outbox()[-1].kind == "offer_from_waitlist"
+    offered = [m.recipient for m in outbox() if m.kind == "offer_from_waitlist"]
+    assert offered == [b.applicant.email]
     client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
     login_as(coordinator)
     fellows = client.get(f"/manage/calls/{call.id}/fellows").get_data(as_text=True)
@@ -249,9 +249,110 @@ def test_scores_are_written_the_way_each_language_writes_decimals(app):
             assert format_points(72.46) == "72,5"
 
 
+# --- Filling the places: confirmation only to replace, errors beside their control (item 17) -----
+
+def test_filling_the_places_of_an_undecided_call_needs_no_confirmation(
+        client, forms, login_as, create_user, reviewed_call, db):
+    call, apps = _decided_call(reviewed_call)
+    login_as(create_user(roles=("coordinator",)))
+    url = f"/manage/calls/{call.id}/ranking"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="confirm"' not in page  # nothing to replace: nothing to confirm
+    response = forms.post(f"/manage/calls/{call.id}/fill", {}, page=url)
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == 4
+
+
+def test_replacing_decisions_asks_for_confirmation_beside_the_box(
+        client, forms, login_as, create_user, reviewed_call, db):
+    call, (a, b, c, d) = _decided_call(reviewed_call)
+    login_as(create_user(roles=("coordinator",)))
+    url = f"/manage/calls/{call.id}/ranking"
+    forms.post(f"/manage/applications/{a.id}/decision", {"outcome": "not_selected", "version": "0"})
+    assert 'name="confirm"' in client.get(url).get_data(as_text=True)
+    refused = forms.post(f"/manage/calls/{call.id}/fill", {"waitlist_length": "x"}, page=url)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    fill_form = html[html.index('id="fill-heading"'):]
+    assert 'id="waitlist_length-error"' in fill_form
+    assert "Tick the box" not in html  # an invalid number is named first, beside its field
+    refused = forms.post(f"/manage/calls/{call.id}/fill", {}, page=url)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    before_form, fill_form = html[:html.index('id="fill-heading"')], html[html.index('id="fill-heading"'):]
+    error = re.search(r'<div id="confirm-error" class="invalid-feedback">([^<]+)</div>', fill_form).group(1)
+    assert error == "Filling the places would replace 1 decision already made. Tick the box to confirm."
+    assert "Tick the box" not in before_form and 'aria-invalid="true"' in fill_form
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Decision.outcome).where(Decision.application_id == a.id)) == \
+        Outcome.not_selected
+    assert forms.post(f"/manage/calls/{call.id}/fill", {"confirm": "y"}, page=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Decision.outcome).where(Decision.application_id == a.id)) == \
+        Outcome.accepted
+
+
+# --- After publication: the offers' states and who holds the places (item 2) --------------------
+
+def _cells(html, reference):
+    row = re.search(r'<tr id="a\d+" data-reference="' + re.escape(reference) + r'">(.*?)</tr>', html, re.S).group(1)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_the_ranking_after_publication_shows_each_offer_and_who_holds_the_places(
+        client, forms, login_as, create_user, reviewed_call, db):
+    call, (a, b, c, d) = _decided_call(reviewed_call)
+    from portal.database import utcnow
+    from portal.selection import services
+
+    coordinator = create_user(roles=("coordinator",))
+    services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow(), waitlist_length=2)
+    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    db.session.commit()
+    first, second = sorted((c, d), key=lambda x: x.decision.waitlist_position or 99)  # b is first on the list
+    login_as(coordinator)
+    url = f"/manage/calls/{call.id}/ranking"
+    html = client.get(url).get_data(as_text=True)  # kept in the process from here on
+    assert _cells(html, a.reference)[-2:] == [f"Selected Change ({a.reference})", "Awaiting an answer"]
+    services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=utcnow())
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "<th scope=\"col\">Offer</th>" in html
+    assert _cells(html, a.reference)[-2:] == [f"Place declined Change ({a.reference})", "Declined"]
+    assert _cells(html, b.reference)[-2:] == [f"Selected Change ({b.reference})",
+                                              "Awaiting an answer from the waiting list"]
+    assert _cells(html, first.reference)[-2:] == [f"Waiting list · 1 Change ({first.reference})", ""]
+    assert _cells(html, second.reference)[-2:] == [f"Not selected Change ({second.reference})", ""]
+    holders = re.search(r'<ul id="place-holders">(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r'data-reference="([^"]+)"', holders) == [b.reference]
+    assert "Places held by an accepted or unanswered offer: 1 of 1." in html
+    services.respond_to_offer(b.offer, accept=True, actor=b.applicant, now=utcnow())  # only the offer changes
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert _cells(html, b.reference)[-1] == "Accepted from the waiting list"
+    decision_page = client.get(f"/manage/applications/{a.id}/decision").get_data(as_text=True)
+    current = re.sub(r"\s+", " ", re.search(r'<p id="current-decision">(.*?)</p>', decision_page, re.S).group(1))
+    assert current.startswith("Current state: Place declined.")
+    assert "Selected" not in re.sub(r'<input[^>]*>|<label[^>]*>[^<]*</label>', "", decision_page)
+
+
 def test_ranking_states_the_cap_per_administration_in_the_right_plural(client, login_as,
                                                                        create_user, reviewed_call):
     call, _applications = reviewed_call([[5], [4]], cap=1)
     login_as(create_user(roles=("coordinator",), language="ru"))
     html = client.get(f"/manage/calls/{call.id}/ranking").get_data(as_text=True)
     assert re.findall(r"<p>(Не более [^<]*)</p>", html) == ["Не более 1 места на одну администрацию."]
+
+
+def test_filling_the_places_of_an_open_call_is_refused_beside_the_form(
+        client, forms, login_as, create_user, reviewed_call, db):
+    call, apps = _decided_call(reviewed_call)
+    call.state = CallState.open
+    db.session.commit()
+    login_as(create_user(roles=("coordinator",)))
+    refused = forms.post(f"/manage/calls/{call.id}/fill", {}, page=f"/manage/calls/{call.id}/ranking")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert html.index("Decisions can be made once the call has closed.") > html.index('id="fill-heading"')
+    assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == 0
