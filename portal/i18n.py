@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import pytz
 from babel import support
 from babel.dates import format_date, format_time, get_timezone_location
 from babel.numbers import format_decimal
@@ -82,17 +83,59 @@ def is_valid_timezone(name: object) -> bool:
     return True
 
 
-_TIMEZONE_CHOICES: list[str] | None = None
+# Where people live: zones of the tz database's own list (no aliases such as 'Europe/Kiev' or
+# 'Etc/GMT+3'), on the continents and oceans of the region's members and their travels.
+_CONTINENTS = ("Europe/", "Asia/", "Africa/", "America/", "Atlantic/", "Australia/", "Indian/",
+               "Pacific/")
 
 
-def timezone_choices() -> list[str]:
-    """IANA zones a person would pick from (no aliases like 'Etc/GMT+3')."""
-    global _TIMEZONE_CHOICES
-    if _TIMEZONE_CHOICES is None:
-        prefixes = ("Europe/", "Asia/", "Africa/", "America/", "Atlantic/", "Australia/", "Pacific/")
-        zones = sorted(z for z in available_timezones() if z.startswith(prefixes))
-        _TIMEZONE_CHOICES = ["UTC", *zones]
-    return _TIMEZONE_CHOICES
+@lru_cache(maxsize=1)
+def timezone_keys() -> frozenset[str]:
+    """The zones a person may choose (the choices' values), UTC among them."""
+    available = available_timezones()
+    return frozenset({"UTC"} | {zone for zone in pytz.common_timezones
+                                if zone.startswith(_CONTINENTS) and zone in available})
+
+
+def is_listed_timezone(name: object) -> bool:
+    return isinstance(name, str) and name in timezone_keys()
+
+
+def timezone_choices(locale=None, now: datetime | None = None) -> list[tuple[str, str]]:
+    """(zone, '(UTC+04:00) Баку') for every listed zone, by offset at this hour, then by name."""
+    hour = (now or datetime.now(ZoneInfo("UTC"))).replace(minute=0, second=0, microsecond=0)
+    return list(_timezone_choices(str(locale or get_locale()), hour))
+
+
+@lru_cache(maxsize=16)
+def _timezone_choices(locale_name: str, hour: datetime) -> tuple[tuple[str, str], ...]:
+    # About 400 names from CLDR: worked out once per language and hour in a process.
+    rows = sorted((hour.astimezone(ZoneInfo(key)).utcoffset(),
+                   _city(key, locale_name).casefold().replace("ё", "е"), key)
+                  for key in timezone_keys())
+    return tuple((key, timezone_choice_label(key, hour, locale_name))
+                 for _offset, _name, key in rows)
+
+
+def timezone_field_choices(saved: str | None = None) -> list[tuple[str, str]]:
+    """A time zone field's choices: the list, and a zone saved before that the list lacks (so
+    that the form it belongs to can still be saved unchanged)."""
+    choices = timezone_choices()
+    if saved and not is_listed_timezone(saved) and is_valid_timezone(saved):
+        label = timezone_choice_label(saved, datetime.now(ZoneInfo("UTC")), str(get_locale()))
+        choices = [(saved, label), *choices]
+    return choices
+
+
+def timezone_choice_label(key: str, moment: datetime, locale_name: str) -> str:
+    offset = moment.astimezone(ZoneInfo(key)).strftime("%z")
+    return f"(UTC{offset[:3]}:{offset[3:]}) {_city(key, locale_name)}"
+
+
+def _city(key: str, locale_name: str) -> str:
+    if key == "UTC":
+        return "UTC"
+    return get_timezone_location(ZoneInfo(key), locale=locale_name, return_city=True)
 
 
 def zone_label(moment: datetime, zone: ZoneInfo, locale=None) -> str:

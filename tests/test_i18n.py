@@ -127,3 +127,27 @@ def test_review_form_writes_weights_as_the_language_does(client, login_as, creat
     login_as(reviewer)
     html = client.get(f"/reviews/{assignment.id}").get_data(as_text=True)
     assert re.findall(r'<span class="fw-normal text-muted">\(([^)]*)\)</span>', html) == ["вес 1,5"]
+
+
+def test_time_zones_are_cities_with_their_offset_in_order_of_offset(app):
+    from portal.i18n import timezone_choices, timezone_keys
+
+    winter = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
+    with app.test_request_context(), force_locale("ru"):
+        choices = timezone_choices(now=winter)
+    labels = dict(choices)
+    assert (labels["Asia/Baku"], labels["Asia/Bishkek"], labels["Europe/Kyiv"], labels["UTC"]) == (
+        "(UTC+04:00) Баку", "(UTC+06:00) Бишкек", "(UTC+02:00) Киев", "(UTC+00:00) UTC")
+    minutes = [_minutes(label) for _key, label in choices]
+    assert (minutes == sorted(minutes), minutes[0], minutes[-1]) == (True, -11 * 60, 14 * 60)
+    assert [key for key, _label in choices if key in ("Europe/Moscow", "Europe/Istanbul",
+                                                      "Europe/Minsk")] == [
+        "Europe/Minsk", "Europe/Moscow", "Europe/Istanbul"]  # Минск, Москва, Стамбул
+    assert (len(choices), set(labels)) == (len(timezone_keys()), timezone_keys())
+    assert "Europe/Kiev" not in labels and "Etc/GMT+3" not in labels  # aliases are left out
+
+
+def _minutes(label: str) -> int:
+    """'(UTC-03:30) …' → -210."""
+    sign, hours, minutes = label[4], int(label[5:7]), int(label[8:10])
+    return (hours * 60 + minutes) * (-1 if sign == "-" else 1)

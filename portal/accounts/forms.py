@@ -21,10 +21,11 @@ from portal.accounts.models import Role
 from portal.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from portal.administrations.services import administration_choices
 from portal.forms import PortalForm
-from portal.i18n import LANGUAGES, is_valid_timezone, timezone_choices
+from portal.i18n import LANGUAGES, timezone_field_choices
 
 required = InputRequired(message=phrases.REQUIRED)
 EMAIL_LANGUAGE = _l("Language of e-mails")
+ADMINISTRATIONS_ZONE = _l("The time zone of my administration")
 
 
 def _at_most(limit: int) -> Length:
@@ -64,8 +65,8 @@ def _confirm_field(other="password"):
     ], render_kw={"autocomplete": "new-password"})
 
 
-def _valid_timezone(form, field):
-    if not is_valid_timezone(field.data):
+def _listed_timezone(form, field):
+    if field.data not in {value for value, _label in field.choices}:
         raise ValidationError(_l("Choose a time zone from the list."))
 
 
@@ -83,7 +84,7 @@ class ProfileFields(PortalForm):
     ], render_kw={"autocomplete": "organization-title"})
     preferred_language = SelectField(phrases.PREFERRED_LANGUAGE,
                                      choices=list(LANGUAGES.items()), validators=[required])
-    time_zone = SelectField(phrases.TIME_ZONE, validators=[required, _valid_timezone],
+    time_zone = SelectField(phrases.TIME_ZONE, validators=[required, _listed_timezone],
                             validate_choice=False)
 
     def __init__(self, *args, **kwargs):
@@ -92,7 +93,8 @@ class ProfileFields(PortalForm):
             ("", _l("Choose your administration")),
             *administration_choices(get_locale()),
         ]
-        self.time_zone.choices = [(z, z) for z in timezone_choices()]
+        saved = getattr(kwargs.get("obj"), "time_zone", None)
+        self.time_zone.choices = timezone_field_choices(saved)
 
     def validate_full_name(self, field):
         if any(ch.isalpha() and not ch.isascii() and not _is_latin(ch) for ch in field.data):
@@ -120,7 +122,10 @@ class RegistrationForm(ProfileFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.time_zone.render_kw = {"data-suggest-browser-zone": ""}
+        # Chosen unless the officer picks another: their administration's (reference data).
+        self.time_zone.choices = [("", ADMINISTRATIONS_ZONE), *self.time_zone.choices]
+        self.time_zone.validators = [_listed_timezone]
+        self.time_zone.flags.required = False
         first = {name: self._fields[name] for name in self.FIRST_FIELDS}
         self._fields = {**first, **{name: field for name, field in self._fields.items()
                                     if name not in first}}

@@ -17,6 +17,7 @@ from portal.accounts.forms import (
     UserAdminForm,
 )
 from portal.accounts.models import Role, User
+from portal.administrations.services import administration_time_zone
 from portal.database import utcnow
 from portal.extensions import db, limiter
 from portal.forms import form_view
@@ -45,7 +46,8 @@ def _profile_from(form) -> services.Profile:
         administration_code=form.administration_code.data,
         position=form.position.data.strip(),
         preferred_language=form.preferred_language.data,
-        time_zone=form.time_zone.data,
+        # Left to the administration's at registration: that one's main zone.
+        time_zone=form.time_zone.data or administration_time_zone(form.administration_code.data),
     )
 
 
@@ -57,7 +59,7 @@ def register():
     form = RegistrationForm()
     if request.method == "GET":
         form.preferred_language.data = select_locale()
-        form.time_zone.data = current_app.config["OFFICE_TIMEZONE"]
+        form.time_zone.data = ""  # the administration's
     if form.validate_on_submit():
         services.register(email=form.email.data, password=form.password.data,
                           profile=_profile_from(form))
@@ -198,8 +200,8 @@ def profile():
 
             release_conflicting_assignments(current_user, now=utcnow())
         db.session.commit()
-        flash(_("Your details have been saved."), "success")
         refresh_locale()  # the next page may be in the account's new language or zone
+        flash(_("Your details have been saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, confirm_form=ConfirmForm())
 

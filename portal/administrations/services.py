@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from babel import Locale
+from flask import current_app
 
 from portal.administrations.models import Administration, administration_name
 from portal.audit.models import AuditEvent
@@ -91,6 +92,12 @@ def names_corrected_by_admins() -> dict[str, set[str]]:
             if index < min(len(before), len(after)) and before[index] != after[index]:
                 corrected.setdefault(code, set()).add(field)
     return corrected
+
+
+def administration_time_zone(code: str | None) -> str:
+    """An administration's main time zone (the reference file's), else the office's."""
+    zones = reference_time_zones(str(current_app.config["ADMINISTRATIONS_CSV"]))
+    return zones.get(code or "") or current_app.config["OFFICE_TIMEZONE"]
 
 
 @lru_cache(maxsize=4)

@@ -32,7 +32,7 @@ from portal.calls.services import (
     PROGRAMME_YEARS,
 )
 from portal.forms import PortalForm
-from portal.i18n import is_valid_timezone, timezone_choices
+from portal.i18n import timezone_field_choices
 
 required = InputRequired(message=phrases.REQUIRED)
 MOMENT_FIELDS = ("opens_at", "closes_at", "review_deadline")
@@ -107,7 +107,7 @@ def _normalized(value):
 
 
 def _valid_timezone(form, field):
-    if not is_valid_timezone(field.data):
+    if field.data not in {value for value, _label in field.choices}:
         raise ValidationError(_l("Choose a time zone from the list."))
 
 
@@ -170,7 +170,7 @@ class CallForm(PortalForm):
         super().__init__(*args, **kwargs)
         # Once a call has left the draft state, none of its texts and dates may go missing.
         self.require_complete = require_complete
-        self.time_zone.choices = [(z, z) for z in timezone_choices()]
+        self.time_zone.choices = timezone_field_choices((kwargs.get("data") or {}).get("time_zone"))
         self.moments: dict[str, datetime | None] = {}
 
     def validate(self, extra_validators=None):

@@ -349,3 +349,33 @@ def test_profile_says_the_accounts_language_is_that_of_the_emails(client, login_
     login_as(create_user(language="en"))
     html = client.get("/account").get_data(as_text=True)
     assert '<label class="form-label" for="preferred_language">Language of e-mails</label>' in html
+
+
+def _selected(html: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option selected value="([^"]*)">([^<]*)</option>', select)
+
+
+def test_registration_offers_the_administrations_time_zone(client, forms, db, administrations):
+    html = client.get("/register", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert _selected(html, "time_zone") == [("", "Часовой пояс моей администрации")]
+    assert '<option value="Asia/Bishkek">(UTC+06:00) Бишкек</option>' in html
+    forms.post("/register", dict(REGISTRATION, administration_code="KG", time_zone=""))
+    assert db.session.scalar(sa.select(User.time_zone)) == "Asia/Bishkek"
+
+
+def test_registration_refuses_a_time_zone_that_is_not_in_the_list(forms, db, administrations):
+    html = forms.post("/register", dict(REGISTRATION, time_zone="Etc/GMT+3")).get_data(as_text=True)
+    assert re.findall(r'<div id="time_zone-error" class="invalid-feedback">([^<]*)</div>', html) == [
+        "Choose a time zone from the list."]
+    assert _user_count(db) == 0
+
+
+def test_profile_keeps_a_saved_zone_the_list_lacks(client, forms, login_as, create_user, db):
+    user = login_as(create_user(time_zone="Europe/Kiev"))
+    html = client.get("/account").get_data(as_text=True)
+    assert [(key, re.sub(r"\+0[23]:", "+0X:", label)) for key, label in _selected(html, "time_zone")
+            ] == [("Europe/Kiev", "(UTC+0X:00) Kyiv")]  # summer or winter
+    data = dict(full_name=user.full_name, native_name="", administration_code="UA",
+                position="Inspector", preferred_language="en", time_zone="Europe/Kiev")
+    assert forms.post("/account", data).status_code == 302

@@ -8,16 +8,6 @@
     summary.focus();
   }
 
-  // Offer the browser's own time zone on the registration form, if the list has it.
-  var zone = document.querySelector("select#time_zone[data-suggest-browser-zone]");
-  if (zone && window.Intl && Intl.DateTimeFormat) {
-    var browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    var option = browserZone && zone.querySelector('option[value="' + browserZone + '"]');
-    if (option) {
-      zone.value = browserZone;
-    }
-  }
-
   // Live word counts under long answers (the server enforces the same limits).
   function countWords(text) {
     var trimmed = text.trim();
