@@ -82,6 +82,14 @@ def is_assigned_reviewer(user, assignment) -> bool:
             and assignment.state == "active")
 
 
+def can_download_for_review(user, assignment, document) -> bool:
+    """The assigned reviewer downloads the application's files that reviewers are shown: in a
+    blind call only the kinds declared safe for it (Document.shown_to_reviewers)."""
+    return (is_assigned_reviewer(user, assignment)
+            and document.application_id == assignment.application_id
+            and document.shown_to_reviewers)
+
+
 def require(predicate):
     """View decorator: 401 (to the login page) for visitors, 403 for the signed-in."""
 

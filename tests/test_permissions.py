@@ -237,6 +237,7 @@ def test_predicate_matrix(name, role):
 
 def test_every_predicate_is_in_the_matrix():
     # These take an object as well as the user; tests/applications check them per object.
-    per_object = {"can_change_roles", "can_view_application", "is_owner", "is_assigned_reviewer"}
+    per_object = {"can_change_roles", "can_view_application", "is_owner", "is_assigned_reviewer",
+                  "can_download_for_review"}
     names = set(permissions.TEMPLATE_PREDICATES) - per_object
     assert names == set(PREDICATES)

@@ -9,7 +9,7 @@ from portal.accounts.models import Role
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.applications import services
 from portal.applications.models import Application, DocumentKind
-from portal.applications.sections import FORM_SECTIONS
+from portal.applications.sections import FORM_SECTIONS, document_kinds
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
@@ -69,7 +69,8 @@ def _fill(application, answers, applicant, *, now, documents=True):
         services.save_section(application, section.key, answers=answers[section.key],
                               expected_version=stored.version if stored else 0, now=now)
     if documents:
-        for kind in (DocumentKind.cv, DocumentKind.nomination_letter):
+        # The CV, the letter, and in a blind call an anonymised CV; no certificates.
+        for kind in [k for k in document_kinds(application.call) if k != DocumentKind.certificate]:
             services.add_document(application, kind=kind, stream=io.BytesIO(DEMO_PDF),
                                   filename=f"{kind.value.replace('_', '-')}.pdf",
                                   actor=applicant, now=now)

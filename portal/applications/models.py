@@ -43,6 +43,8 @@ APPLICATION_STATE_LABELS = {
 
 class DocumentKind(enum.StrEnum):
     cv = "cv"
+    # A copy of the CV without what identifies the applicant, for blind review (optional).
+    anonymised_cv = "anonymised_cv"
     nomination_letter = "nomination_letter"
     certificate = "certificate"
 
@@ -53,6 +55,7 @@ class DocumentKind(enum.StrEnum):
 
 DOCUMENT_KIND_LABELS = {
     DocumentKind.cv: _l("CV"),
+    DocumentKind.anonymised_cv: _l("Anonymised CV"),
     DocumentKind.nomination_letter: _l("Nomination letter"),
     DocumentKind.certificate: _l("Certificate"),
 }
@@ -173,6 +176,15 @@ class Document(db.Model):
     uploaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     application: so.Mapped[Application] = so.relationship(back_populates="documents")
+
+    @property
+    def shown_to_reviewers(self) -> bool:
+        """All of an application's files, or in a blind call only the kinds declared safe
+        for blind review in portal/applications/sections.py."""
+        from portal.applications.sections import SECTIONS_BY_KEY, blind_reason
+
+        return (not self.application.call.blind_review
+                or blind_reason(SECTIONS_BY_KEY["documents"], self.kind.value) is None)
 
 
 class ReferenceCounter(db.Model):

@@ -22,6 +22,7 @@ from portal.applications.models import (
 from portal.applications.sections import (
     FORM_SECTIONS,
     SECTIONS_BY_KEY,
+    document_kinds,
     field_label,
     missing_answers,
     missing_documents,
@@ -37,6 +38,7 @@ from portal.urls import public_url
 # What each kind of document may be, judged from the file's content.
 ALLOWED_TYPES = {
     DocumentKind.cv: {"application/pdf"},
+    DocumentKind.anonymised_cv: {"application/pdf"},
     DocumentKind.nomination_letter: {"application/pdf"},
     DocumentKind.certificate: {"application/pdf", "image/jpeg", "image/png"},
 }
@@ -235,6 +237,9 @@ def add_document(application: Application, *, kind: DocumentKind, stream, filena
 
 
 def _judge(application, kind, content_type, size, config):
+    if kind not in document_kinds(application.call):
+        return _l("This call is not reviewed blind: reviewers read your CV itself, so no "
+                  "anonymised CV is needed.")
     if size == 0:
         return _l("The file is empty.")
     if content_type not in ALLOWED_TYPES[kind]:

@@ -16,6 +16,7 @@ from portal.applications.sections import (
     REQUIRED_DOCUMENTS,
     SECTIONS_BY_KEY,
     missing_answers,
+    document_kinds,
     next_section,
     progress,
 )
@@ -188,7 +189,8 @@ def documents(application_id: int):
             flash(_("%(document)s uploaded.", document=kind.label), "success")
             return redirect(url_for("applications.documents", application_id=application.id))
     return render_template("applications/documents.html", application=application, form=form,
-                           progress=progress(application), kinds=list(DocumentKind),
+                           progress=progress(application), kinds=document_kinds(application.call),
+                           required_kinds=REQUIRED_DOCUMENTS,
                            failed_kind=form.kind.data if form.errors else None,
                            editable=services.is_editable(application, utcnow()))
 

@@ -1,34 +1,49 @@
-"""What a reviewer may see of an application: everything, or in a blind call nothing that
-identifies the applicant (name, contacts, administration, nominator, their own files)."""
+"""What a reviewer may see of an application: everything, or in a blind call only the answers
+and documents that portal/applications/sections.py declares shown in blind review."""
 
-from portal.applications.models import Application, Document
-from portal.applications.sections import display_answers
-
-# Sections and answers that name or locate the applicant.
-IDENTIFYING_SECTIONS = {"personal", "nomination"}
-IDENTIFYING_ANSWERS = {"administration_code"}
+from portal.applications.models import Application, Document, DocumentKind
+from portal.applications.sections import (
+    FORM_SECTIONS,
+    SECTIONS_BY_KEY,
+    Identifies,
+    blind_reason,
+    display_answers,
+    field_label,
+    field_names,
+)
 
 
 def reviewer_answers(application: Application):
-    shown = display_answers(application)
-    if not application.call.blind_review:
-        return shown
-    from portal.applications.sections import SECTIONS_BY_KEY, field_label
-
-    hidden_labels = {field_label(SECTIONS_BY_KEY["professional"], name)
-                     for name in IDENTIFYING_ANSWERS}
-    return [(section, [(label, value) for label, value in rows if label not in hidden_labels])
-            for section, rows in shown if section.key not in IDENTIFYING_SECTIONS]
+    """The answers a reviewer of this application sees, as display_answers gives them."""
+    return display_answers(application, blind=application.call.blind_review)
 
 
 def reviewer_documents(application: Application) -> list[tuple[Document, str]]:
-    """(document, download name). In a blind call reviewers get no uploaded files: CVs and
-    nomination letters name the applicant, and their contents cannot be cleaned here."""
-    if application.call.blind_review:
-        return []
+    """(document, download name) of the files a reviewer of this application may download
+    (Document.shown_to_reviewers); the name tells the reference and kind, not the file's own."""
     names = []
-    for number, document in enumerate(application.documents, start=1):
+    shown = [document for document in application.documents if document.shown_to_reviewers]
+    for number, document in enumerate(shown, start=1):
         extension = document.original_name.rsplit(".", 1)[-1].lower()[:5]
         names.append((document, f"{application.reference}-{document.kind.value}-{number}."
                                 f"{extension}"))
     return names
+
+
+def hidden_from_reviewers(application: Application) -> list[tuple[str, list[str]]]:
+    """(why, labels of the answers and documents) hidden from this application's reviewers,
+    for the review page to say; none unless the call is blind."""
+    if not application.call.blind_review:
+        return []
+    hidden = {reason: [] for reason in Identifies}
+    for section in FORM_SECTIONS:
+        for name in field_names(section):
+            reason = blind_reason(section, name)
+            if reason is not None:
+                hidden[reason].append(field_label(section, name))
+    documents = SECTIONS_BY_KEY["documents"]
+    for kind in DocumentKind:
+        reason = blind_reason(documents, kind.value)
+        if reason is not None:
+            hidden[reason].append(kind.label)
+    return [(reason.reason, labels) for reason, labels in hidden.items() if labels]

@@ -8,15 +8,16 @@ from flask_login import current_user, login_required, logout_user
 
 from portal.accounts.forms import PasswordResetForm
 from portal.accounts.services import TokenExpired, TokenInvalid
+from portal.applications.models import Document
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.i18n import format_moment
 from portal.pagination import RowsPagination
-from portal.permissions import can_review, is_assigned_reviewer, require
+from portal.permissions import can_download_for_review, can_review, is_assigned_reviewer, require
 from portal.reviews import bp, services
-from portal.reviews.blind import reviewer_answers, reviewer_documents
+from portal.reviews.blind import hidden_from_reviewers, reviewer_answers, reviewer_documents
 from portal.reviews.forms import ConflictForm, ReviewerProfileForm, review_form_class
 from portal.reviews.models import Assignment
 from portal.reviews.queries import reviewer_assignments, reviewer_workload
@@ -124,6 +125,7 @@ def review(assignment_id: int):
         "reviews/review.html", assignment=assignment, application=application, form=form,
         answers=reviewer_answers(application),
         documents=reviewer_documents(application),
+        hidden=hidden_from_reviewers(application),
         other_reviews=services.other_reviews_visible(assignment))
 
 
@@ -152,10 +154,10 @@ def _int(value) -> int:
 @login_required
 def download_document(assignment_id: int, document_id: int):
     assignment = _own_assignment(assignment_id)
-    documents = {d.id: (d, name) for d, name in reviewer_documents(assignment.application)}
-    if document_id not in documents:
-        abort(404)
-    document, name = documents[document_id]
+    document = db.session.get(Document, document_id)
+    if document is None or not can_download_for_review(current_user, assignment, document):
+        abort(404)  # another application's, or one a blind reviewer is not shown
+    name = dict(reviewer_documents(assignment.application))[document]
     return send_file(storage().path(document.storage_key), mimetype=document.content_type,
                      as_attachment=True, download_name=name, max_age=0)
 

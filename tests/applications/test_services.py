@@ -184,6 +184,31 @@ def test_certificate_may_be_an_image(db, create_application):
     assert document.content_type == "image/jpeg"
 
 
+def test_anonymised_cv_kept_beside_the_cv_in_a_blind_call_and_replaced_by_the_next(
+        db, create_application, create_call):
+    application = create_application(call=create_call(blind_review=True), complete=True)
+    for name in ("anonymised.pdf", "anonymised-2.pdf"):
+        services.add_document(application, kind=DocumentKind.anonymised_cv,
+                              stream=io.BytesIO(PDF_BYTES), filename=name,
+                              actor=application.applicant, now=utcnow())
+    assert [(d.kind, d.original_name) for d in application.documents] == [
+        (DocumentKind.cv, "cv.pdf"), (DocumentKind.nomination_letter, "nomination_letter.pdf"),
+        (DocumentKind.anonymised_cv, "anonymised-2.pdf")]
+
+
+def test_anonymised_cv_refused_when_the_call_is_not_blind(app, db, create_application,
+                                                          create_call):
+    application = create_application(call=create_call(blind_review=False))
+    with pytest.raises(services.DocumentRefused) as refused:
+        services.add_document(application, kind=DocumentKind.anonymised_cv,
+                              stream=io.BytesIO(PDF_BYTES), filename="anonymised.pdf",
+                              actor=application.applicant, now=utcnow())
+    assert str(refused.value.message) == (
+        "This call is not reviewed blind: reviewers read your CV itself, so no anonymised CV "
+        "is needed.")
+    assert (application.documents, _stored_files(app)) == ([], [])
+
+
 def test_upload_over_the_size_limit_leaves_nothing(app, db, create_application):
     app.config["MAX_DOCUMENT_SIZE"] = 1000
     application = create_application()

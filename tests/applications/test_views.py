@@ -243,6 +243,39 @@ def test_html_renamed_pdf_is_refused_with_a_message(client, forms, login_as,
     assert application.documents == []
 
 
+ANONYMISED_CV_HINT = "This call is reviewed blind: reviewers do not see your CV"
+
+
+def test_documents_step_offers_an_anonymised_cv_and_says_what_to_remove_in_blind_calls(
+        client, forms, login_as, create_application, create_call):
+    application = create_application(call=create_call(blind_review=True))
+    login_as(application.applicant)
+    url = f"/applications/{application.id}/documents"
+    html = client.get(url).get_data(as_text=True)
+    headings = re.findall(r'<h2 class="h5" id="heading-([a-z_]+)">(.*?)</h2>', html)
+    assert [(kind, re.sub(r"<[^>]+>", "", text)) for kind, text in headings] == [
+        ("cv", "CV (required)"), ("anonymised_cv", "Anonymised CV (optional)"),
+        ("nomination_letter", "Nomination letter (required)"),
+        ("certificate", "Certificate (optional)")]
+    assert ANONYMISED_CV_HINT in html
+    assert "removed your name, photograph, date of birth and contact details" in html
+    response = forms.post(url, {"kind": "anonymised_cv",
+                                "file": (io.BytesIO(PDF_BYTES), "anonymised.pdf")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert [d.kind.value for d in application.documents] == ["anonymised_cv"]
+
+
+def test_documents_step_of_a_call_that_is_not_blind_has_no_anonymised_cv(
+        client, login_as, create_application, create_call):
+    application = create_application(call=create_call(blind_review=False))
+    login_as(application.applicant)
+    html = client.get(f"/applications/{application.id}/documents").get_data(as_text=True)
+    assert re.findall(r'id="heading-([a-z_]+)"', html) == ["cv", "nomination_letter",
+                                                            "certificate"]
+    assert ANONYMISED_CV_HINT not in html
+
+
 def test_upload_over_request_limit_gets_413_and_draft_is_intact(client, forms, login_as,
                                                                 create_application, app):
     application = create_application(complete=True)

@@ -104,8 +104,9 @@ def test_other_reviewers_assignment_is_404_and_unchanged(client, forms, login_as
     assert assignment.review is None and assignment.state == AssignmentState.active
 
 
-def test_reviewer_downloads_documents_under_neutral_names(client, login_as, assigned):
-    assignment = assigned()
+def test_reviewer_downloads_documents_under_neutral_names(client, login_as, assigned,
+                                                          create_call):
+    assignment = assigned(call=create_call(blind_review=False))  # a blind call hides the CV
     login_as(assignment.reviewer)
     document = assignment.application.documents[0]
     response = client.get(f"/reviews/{assignment.id}/documents/{document.id}")
