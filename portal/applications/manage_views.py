@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.applications import bp, services
+from portal.applications.eligibility import application_problems, flagged_applications
 from portal.applications.forms import ScreenOutForm
 from portal.applications.models import Application, ApplicationState
 from portal.applications.queries import administrations_of_call, call_applications_query
@@ -47,6 +48,7 @@ def list_call_applications(call_id: int):
     page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
                           select=call_applications_query(call.id, **filters), error_out=False)
     return render_template("applications/manage_list.html", call=call, page=page,
+                           flagged=flagged_applications(call, [row.id for row in page.items]),
                            filters=filters, states=list(ApplicationState),
                            sort_labels=SORT_LABELS,
                            state_labels={state: state.label for state in ApplicationState},
@@ -62,7 +64,8 @@ def manage_application(application_id: int):
     if application.state == ApplicationState.draft:
         abort(404)  # drafts are the applicant's own business until submitted
     return render_template("applications/manage_view.html", application=application,
-                           sections=FORM_SECTIONS)
+                           sections=FORM_SECTIONS,
+                           eligibility=application_problems(application))
 
 
 @bp.route("/manage/applications/<int:application_id>/screen-out", methods=["GET", "POST"])

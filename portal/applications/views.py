@@ -9,14 +9,15 @@ from flask_login import current_user, login_required
 from wtforms import DateField
 
 from portal.applications import bp, services
+from portal.applications.eligibility import application_problems
 from portal.applications.forms import ConfirmForm, StartForm, SubmitForm, UploadForm
 from portal.applications.models import Application, Document, DocumentKind
 from portal.applications.queries import applications_of
 from portal.applications.sections import (
     REQUIRED_DOCUMENTS,
     SECTIONS_BY_KEY,
-    missing_answers,
     document_kinds,
+    missing_answers,
     next_section,
     progress,
 )
@@ -37,6 +38,14 @@ def _own_application(application_id: int) -> Application:
     if application is None or not is_owner(current_user, application):
         abort(404)
     return application
+
+
+def own_application(call: Call) -> Application | None:
+    """The signed-in user's application to the call, for the call's public page (one query;
+    none for visitors), so that it offers no "Apply" to who has applied."""
+    if not current_user.is_authenticated:
+        return None
+    return services.find_application(call, current_user)
 
 
 @bp.route("/applications/")
@@ -247,10 +256,17 @@ def check_answers(application_id: int):
     application = _own_application(application_id)
     if services.missed_deadline(application, utcnow()):
         return redirect(url_for("applications.view_application", application_id=application.id))
+    return _check_page(application, SubmitForm())
+
+
+def _check_page(application: Application, form, problems=None):
+    """The answers to check, what is missing, what contradicts the call's eligibility rules
+    (a warning: the coordinators decide) and, while it can succeed, the declaration."""
+    editable = services.is_editable(application, utcnow())
     return render_template("applications/check.html", application=application,
-                           problems=services.submission_problems(application),
-                           form=SubmitForm(), progress=progress(application),
-                           editable=services.is_editable(application, utcnow()))
+                           problems=problems or services.submission_problems(application),
+                           form=form, progress=progress(application), editable=editable,
+                           eligibility=application_problems(application) if editable else [])
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
@@ -270,10 +286,7 @@ def submit(application_id: int):
         else:
             db.session.commit()
             return redirect(url_for("applications.submitted", application_id=application.id))
-    return render_template("applications/check.html", application=application,
-                           problems=problems or services.submission_problems(application),
-                           form=form, progress=progress(application),
-                           editable=services.is_editable(application, utcnow())), 200
+    return _check_page(application, form, problems), 200
 
 
 @bp.route("/applications/<int:application_id>/submitted")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_ngettext, lazy_pgettext
 
 from portal.audit.services import record_event
 from portal.calls.models import CALL_TEXT_FIELDS, CRITERION_TEXT_FIELDS, Call, CallState, Criterion
@@ -259,6 +259,20 @@ def close_due_calls(now: datetime) -> int:
     for call in due:
         close_call(call, actor=None, now=now)
     return len(due)
+
+
+def checked_eligibility(call: Call) -> list:
+    """The eligibility rules the portal checks on the answers, as sentences for the public page
+    (lazy: each renders in the language of the page around it)."""
+    rules = []
+    if call.min_years_in_service:
+        rules.append(lazy_ngettext("At least %(num)d year of service in customs.",
+                                   "At least %(num)d years of service in customs.",
+                                   call.min_years_in_service))
+    if call.former_fellows_excluded:
+        rules.append(_l("Officers already selected for a ROCB Europe fellowship cannot apply "
+                        "again"))
+    return rules
 
 
 def open_calls(now: datetime) -> list[Call]:

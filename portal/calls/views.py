@@ -237,6 +237,7 @@ def _call_page(call: Call, language: str, *, preview: bool) -> dict:
         "call": call, "preview": preview, "language": language,
         "content": {name: _text_in(call, name, language) for name in CALL_TEXT_FIELDS},
         "criteria": [_text_in(c, "name", language) for c in call.criteria],
+        "checked_rules": services.checked_eligibility(call),
         "missing_here": [services.FIELD_LABELS[name] for name in CALL_TEXT_FIELDS
                          if not getattr(call, f"{name}_{language}").strip()],
         "status": availability(call, now),

@@ -452,6 +452,53 @@ def test_view_call_links_to_the_application_form(app, client, make_call):
         assert ">Apply<" not in page
 
 
+def _apply_box(page: str) -> str:
+    """The text of the deadline card's end: the Apply button or what stands in its place."""
+    card = re.search(r'id="deadline-heading">.*?</section>', page, re.S).group(0)
+    after_places = card.split("fellowship places.</p>", 1)[1]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", after_places)).strip()
+
+
+def test_view_call_tells_who_has_submitted_their_reference_instead_of_apply(
+        client, login_as, create_application, db):
+    application = create_application(submit=True)
+    login_as(application.applicant)
+    page = _main(client.get(f"/calls/{application.call.slug}"))
+    assert ">Apply<" not in page
+    assert re.fullmatch(r"You submitted your application on .+\. Its reference number is "
+                        r"FEL-2027-0001\. See your application", _apply_box(page))
+    assert f'<a href="/applications/{application.id}">See your application</a>' in page
+
+
+def test_view_call_offers_to_continue_a_draft_instead_of_apply(client, login_as,
+                                                               create_application):
+    application = create_application()
+    login_as(application.applicant)
+    page = _main(client.get(f"/calls/{application.call.slug}"))
+    assert _apply_box(page) == "Continue your application"
+    assert f'href="/applications/{application.id}">Continue your application</a>' in page
+
+
+@pytest.mark.parametrize("lang,rules", [
+    ("en", ["At least 3 years of service in customs.",
+            "Officers already selected for a ROCB Europe fellowship cannot apply again"]),
+    ("ru", ["Стаж работы в таможенной службе — не менее 3 лет.",
+            "Сотрудники, уже отобранные для стажировки ROCB Europe, не могут подать заявку "
+            "повторно"]),
+])
+def test_view_call_states_its_checked_eligibility_in_each_language(client, make_call, lang,
+                                                                   rules):
+    call = make_call(CallState.open, min_years_in_service=3, former_fellows_excluded=True)
+    page = _main(client.get(f"/calls/{call.slug}", headers={"Accept-Language": lang}))
+    listed = re.search(r'id="checked-eligibility">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r"<li>(.*?)</li>", listed) == rules
+
+
+def test_view_call_without_checked_eligibility_lists_none(client, make_call):
+    page = _main(client.get(f"/calls/{make_call(CallState.open).slug}"))
+    assert 'id="checked-eligibility"' not in page
+
+
 @pytest.mark.parametrize("role,status", [
     (None, 404), ("applicant", 404), ("reviewer", 404), ("admin", 404), ("coordinator", 200)])
 def test_view_call_of_a_draft_is_hidden_from_all_but_coordinators(client, login_as, create_user,
