@@ -151,3 +151,51 @@ def _minutes(label: str) -> int:
     """'(UTC-03:30) …' → -210."""
     sign, hours, minutes = label[4], int(label[5:7]), int(label[8:10])
     return (hours * 60 + minutes) * (-1 if sign == "-" else 1)
+
+
+@pytest.mark.parametrize("context,msgid,expected", [
+    ("review", "Submitted", "Отправлена"),
+    (None, "Submitted", "Подана"),  # an application
+    (None, "Place declined", "Отказ от места"),
+    (None, "The closing moment is in the past.", "Срок подачи заявок уже истёк."),
+    (None, "At a glance", "Сводка"),
+    (None, "I have checked the counts and the messages; publish the results and send the e-mails",
+     "Цифры и тексты писем проверены — опубликовать результаты и разослать письма"),
+    (None, "Declaration", "Подтверждение"),
+    ("language level", "Russian", "Уровень владения русским языком"),
+    (None, "Russian", "Русский"),  # the language itself
+])
+def test_russian_wording_an_officer_reads_without_stumbling(app, context, msgid, expected):
+    from flask_babel import gettext, pgettext
+
+    with app.test_request_context(), force_locale("ru"):
+        assert (pgettext(context, msgid) if context else gettext(msgid)) == expected
+
+
+def test_reviewer_dashboard_says_a_review_was_sent(client, login_as, create_user,
+                                                  create_application, db):
+    from portal.reviews.services import assign_reviewer, save_review, update_reviewer_profile
+
+    application = create_application(submit=True)
+    reviewer = create_user(roles=("reviewer",), administration="PL", language="ru")
+    update_reviewer_profile(reviewer, reads_en=True, reads_ru=True, expertise="",
+                            max_reviews_per_call=5)
+    assignment = assign_reviewer(application, reviewer, actor=reviewer, now=utcnow())
+    save_review(assignment, scores={str(application.call.criteria[0].id): 4}, comments="Хорошо",
+                recommendation="support", confidence=4, expected_version=0, submit=True,
+                now=utcnow())
+    db.session.commit()
+    login_as(reviewer)
+    html = client.get("/reviews/").get_data(as_text=True)
+    row = re.search(rf"<tr>\s*<td><a[^>]*>{application.reference}</a>.*?</tr>", html, re.S).group(0)
+    assert re.findall(r'<span class="badge[^"]*">([^<]*)</span>', row) == ["Отправлена"]
+
+
+def test_a_draft_names_the_missing_language_level_in_full(client, forms, login_as, create_user,
+                                                          create_application):
+    application = create_application(applicant=create_user(language="ru"))
+    login_as(application.applicant)
+    url = f"/applications/{application.id}/sections/languages"
+    response = forms.post(url, {"english_level": "B2", "russian_level": "", "other_languages": ""})
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "заполните также: Уровень владения русским языком." in html

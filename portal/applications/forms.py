@@ -5,7 +5,7 @@ required answer is there is judged separately (sections.missing_answers), so tha
 half-filled section can be saved as a draft and finished later.
 """
 
-from flask_babel import get_locale, lazy_ngettext
+from flask_babel import get_locale, lazy_ngettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -118,8 +118,11 @@ class ProfessionalForm(SectionForm):
 
 
 class LanguagesForm(SectionForm):
-    english_level = SelectField(_l("English"), choices=CEFR_LEVELS, validators=[Optional()])
-    russian_level = SelectField(_l("Russian"), choices=CEFR_LEVELS, validators=[Optional()])
+    # i18n: the label of a level of English (CEFR): in Russian, «Уровень владения английским языком»
+    english_level = SelectField(lazy_pgettext("language level", "English"), choices=CEFR_LEVELS,
+                                validators=[Optional()])
+    russian_level = SelectField(lazy_pgettext("language level", "Russian"), choices=CEFR_LEVELS,
+                                validators=[Optional()])
     other_languages = _text(_l("Other languages and levels (optional)"), 300)
 
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, ngettext, pgettext
 from playwright.sync_api import expect
 
 from portal.accounts.forms import LoginForm, PasswordResetForm, ProfileForm
@@ -445,7 +445,9 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
         (Recommendation.support, 4, comment)
 
     menu(reviewer, russian("My reviews")).click()
-    expect(row_of(mine, reference).get_by_role("cell").nth(3)).to_have_text(russian("Submitted"))
+    with force_locale("ru"):  # a review is sent («Отправлена»), an application submitted
+        sent = pgettext("review", "Submitted")
+    expect(row_of(mine, reference).get_by_role("cell").nth(3)).to_have_text(sent)
     expect(row_of(mine, references[in_english]).get_by_role("cell").nth(3)).to_have_text(
         russian("Not started"))
 
