@@ -105,7 +105,8 @@ def describe_reason(reason: dict) -> str:
         return _("no conflict of interest declared")
     if code == "load":
         total, limit = value
-        return _("%(total)d of at most %(limit)d reviews in this call", total=total, limit=limit)
+        return ngettext("%(total)d of at most %(num)d review in this call",
+                        "%(total)d of at most %(num)d reviews in this call", limit, total=total)
     if code == "expertise":
         return _("expertise: %(areas)s", areas=", ".join(value))
     return str(code)

@@ -135,3 +135,15 @@ def test_coordinator_runs_it_from_the_page(client, forms, login_as, create_user,
     html = response.get_data(as_text=True)
     assert "2 assignments made." in html
     assert "Russian: 2 applications lack reviewers" in html
+
+
+@pytest.mark.parametrize("locale,load,expected", [
+    ("en", (1, 1), "1 of at most 1 review in this call"),
+    ("en", (2, 5), "2 of at most 5 reviews in this call"),
+    ("ru", (1, 1), "экспертиз в этом конкурсе: 1 (максимум 1)"),
+])
+def test_a_reviewers_load_is_written_in_the_right_plural(app, locale, load, expected):
+    from portal.reviews.automatic import describe_reason
+
+    with app.test_request_context(), force_locale(locale):
+        assert describe_reason({"code": "load", "value": list(load)}) == expected

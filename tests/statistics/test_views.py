@@ -76,7 +76,7 @@ def test_page_renders_charts_and_tables_in_english(client, login_as, create_user
     assert html.count('role="img"') == 4  # administrations, languages, scores, reviewers
     assert '<title id="chart-administrations-title">Submitted applications per administration' in html
     assert '<th scope="row">Georgia</th>' in html
-    assert "1 of 1 reviews submitted (100%)." in html
+    assert "1 of 1 review submitted (100%)." in html  # one review assigned: singular
     # A 4 on the 1-5 scale is 75 points: one application in the 70-80 bin of both series.
     assert '<th scope="row">70–80</th><td class="text-end">1</td><td class="text-end">1</td>' in html
     assert "No decisions yet." in html
