@@ -127,6 +127,13 @@ def timezone_field_choices(saved: str | None = None) -> list[tuple[str, str]]:
     return choices
 
 
+def format_timezone(key: str) -> str:
+    """A zone as the lists show it, '(UTC+04:00) Баку'; an unknown one by its identifier."""
+    if not is_valid_timezone(key):
+        return str(key)
+    return timezone_choice_label(key, datetime.now(ZoneInfo("UTC")), str(get_locale()))
+
+
 def timezone_choice_label(key: str, moment: datetime, locale_name: str) -> str:
     offset = moment.astimezone(ZoneInfo(key)).strftime("%z")
     return f"(UTC{offset[:3]}:{offset[3:]}) {_city(key, locale_name)}"

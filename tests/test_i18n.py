@@ -199,3 +199,12 @@ def test_a_draft_names_the_missing_language_level_in_full(client, forms, login_a
     response = forms.post(url, {"english_level": "B2", "russian_level": "", "other_languages": ""})
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "заполните также: Уровень владения русским языком." in html
+
+
+def test_a_calls_page_names_its_time_zone_by_city_and_offset(client, login_as, create_user,
+                                                              create_call):
+    call = create_call(time_zone="Asia/Baku")
+    login_as(create_user(roles=("coordinator",), language="ru"))
+    html = client.get(f"/manage/calls/{call.id}").get_data(as_text=True)
+    assert re.findall(r"<dt[^>]*>Часовой пояс конкурса</dt>\s*<dd[^>]*>([^<]*)</dd>", html) == [
+        "(UTC+04:00) Баку"]
