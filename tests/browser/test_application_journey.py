@@ -328,9 +328,16 @@ def test_applicant_applies_in_russian_and_coordinator_reads_the_application(
     upload(letter, "file-nomination_letter", letter_file)
     expect(status_message(page, russian("%(document)s uploaded.", document=letter))
            ).to_be_visible()
-    expect(page.get_by_role("link", name=cv_file.name)).to_be_visible()
-    expect(page.get_by_role("link", name=letter_file.name)).to_be_visible()
+    expect(page.get_by_role("link", name=cv_file.name, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=letter_file.name, exact=True)).to_be_visible()
     assert_accessible(page, "the documents page with two documents (ru)")
+    # Removing a file asks first, on a page of its own; "No" keeps it.
+    page.get_by_role("link", name=f"{russian('Remove')} {cv_file.name}").click()
+    expect(heading(page)).to_have_text(russian("Remove the file “%(name)s” (%(document)s)?",
+                                               name=cv_file.name, document=cv))
+    assert_accessible(page, "the confirmation before removing a document (ru)")
+    page.get_by_role("link", name=russian("No, keep it"), exact=True).click()
+    expect(page.get_by_role("link", name=cv_file.name, exact=True)).to_be_visible()
     page.get_by_role("link", name=russian("Continue"), exact=True).click()
 
     # --- Check your answers. ------------------------------------------------------------------
