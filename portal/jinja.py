@@ -1,7 +1,7 @@
 """What templates may call: permission predicates and formatting helpers."""
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 
 from portal.i18n import LANGUAGES, format_file_size, format_moment, format_number, format_timezone
 from portal.markdown import render_markdown
@@ -25,11 +25,21 @@ def url_pattern(endpoint: str, key: str, **values) -> str:
     return url_for(endpoint, **values, **{key: _PLACEHOLDER}).replace(str(_PLACEHOLDER), "{}")
 
 
+def in_language(language: str, caller) -> str:
+    """What the call block holds, rendered in `language` (its texts, dates and numbers): a
+    preview of what an applicant reads, inside a page that stays in the viewer's language.
+
+    {% call in_language('ru') %}<article lang="ru">…</article>{% endcall %}
+    """
+    with force_locale(language):
+        return caller()  # Markup: Jinja escaped it as it rendered it
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
-                                 get_locale=get_locale,
+                                 get_locale=get_locale, in_language=in_language,
                                  url_for_page=url_for_page, url_pattern=url_pattern)
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["number"] = format_number

@@ -140,8 +140,11 @@ def preview_call(call_id: int, lang: str):
     if lang not in CONTENT_LANGUAGES:
         abort(404)
     call = db.get_or_404(Call, call_id)
+    # Only the call's page (the template's `in_language` block) is in the previewed language;
+    # the coordinator's navigation and the preview's banner stay in the coordinator's.
     with force_locale(lang):
-        return render_template("calls/view.html", **_call_page(call, lang, preview=True))
+        page = _call_page(call, lang, preview=True)
+    return render_template("calls/view.html", **page)
 
 
 # --- Criteria --------------------------------------------------------------------------------

@@ -375,25 +375,34 @@ def test_close_call_confirmed_closes_it(client, forms, coordinator, db, make_cal
     ("en", "Fellowship Programme 2027", "March 15, 2027"),
     ("ru", "Программа стажировок 2027", "15 марта 2027"),
 ])
-def test_preview_shows_the_call_in_that_language(client, coordinator, make_call, lang, title,
-                                                 month):
+def test_preview_shows_the_call_in_that_language_within_the_coordinators_page(
+        client, coordinator, make_call, lang, title, month):
     call = make_call(closes_at=datetime(2027, 3, 15, 14, 0, tzinfo=UTC))
     response = client.get(f"/manage/calls/{call.id}/preview/{lang}")
     html = response.get_data(as_text=True)
-    assert f'<html lang="{lang}">' in html
+    # The coordinator (English) keeps an English page: navigation and the preview's banner.
+    assert '<html lang="en">' in html
+    header = html.split("<header", 1)[1].split("</header>", 1)[0]
+    assert 'href="/manage/calls">Calls</a>' in header
     page = _main(response)
-    assert "preview-banner" in page
-    assert f'<h1 lang="{lang}">{title}</h1>' in page
-    assert month in page
+    banner = page.split('class="alert alert-info preview-banner"', 1)[1].split("</div>", 1)[0]
+    assert f'<a href="/manage/calls/{call.id}">Back to the call</a>' in banner
+    # Only the previewed call is in the previewed language, marked as such.
+    article = page.split("<article", 1)[1].split("</article>", 1)[0]
+    assert article.startswith(f' lang="{lang}">')
+    assert f'<h1 lang="{lang}">{title}</h1>' in article
+    assert month in article
+    with force_locale(lang):
+        heading = gettext("Deadline for applications")
+    assert f'<h2 class="h5" id="deadline-heading">{heading}</h2>' in article
 
 
 def test_preview_in_a_language_with_a_missing_text_names_it(client, coordinator, make_call):
     call = make_call(summary_ru="")
     page = _main(client.get(f"/manage/calls/{call.id}/preview/ru"))
     assert '<p class="lead" lang="en">Six months at the regional office in Baku.</p>' in page
-    with force_locale("ru"):
-        summary = gettext("Summary")
-    assert f"<li>{summary}</li>" in page
+    # The banner speaks to the coordinator, in the coordinator's language.
+    assert "<li>Summary</li>" in page
 
 
 def test_preview_in_another_language_is_not_found(client, coordinator, make_call):
