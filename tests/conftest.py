@@ -38,7 +38,7 @@ def _schema(database_url):
         _db.session.execute(sa.text("SELECT 1"))
         _db.session.rollback()
         _drop_everything()
-        upgrade(revision="heads")  # every branch, while new migrations wait to be chained
+        upgrade()
     yield
     with app.app_context():
         downgrade(revision="base")
