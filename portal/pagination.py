@@ -1,9 +1,21 @@
 """Pages of rows that Flask-SQLAlchemy's `db.paginate` does not cover, for `_pagination.html`."""
 
 import sqlalchemy as sa
+from flask import abort, request
 from flask_sqlalchemy.pagination import Pagination
 
 from portal.extensions import db
+
+# No list has a million pages; a larger `?page=` would make an OFFSET that the database refuses.
+MAX_PAGE = 1_000_000
+
+
+def requested_page() -> int:
+    """The `?page=` of the request: 1 when missing, garbage or below 1; a 404 past MAX_PAGE."""
+    page = request.args.get("page", 1, type=int)
+    if page > MAX_PAGE:
+        abort(404)
+    return max(page, 1)
 
 
 class ListPagination(Pagination):

@@ -64,3 +64,17 @@ def test_ids_past_what_a_database_holds_are_not_found(client, login_as, create_u
 
     login_as(create_user(roles=(Role.applicant, Role.coordinator)))
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("page=99999999999999999999999", 404),
+    ("page=1000001", 404),
+    ("page=-5", 200),
+    ("page=abc", 200),
+])
+def test_page_numbers_past_any_list_are_not_found(client, login_as, create_user, query, status):
+    from portal.accounts.models import Role
+
+    login_as(create_user(roles=(Role.admin, Role.coordinator)))
+    assert client.get(f"/admin/users?{query}").status_code == status
+    assert client.get(f"/manage/audit?{query}").status_code == status

@@ -22,6 +22,7 @@ from portal.database import utcnow
 from portal.extensions import db, limiter
 from portal.forms import form_view
 from portal.i18n import SESSION_LANGUAGE_KEY, refresh_locale, select_locale
+from portal.pagination import requested_page
 from portal.permissions import can_manage_users, require
 from portal.search import matches
 from portal.security import safe_next_url
@@ -235,7 +236,7 @@ def list_users():
     query = sa.select(User).order_by(User.full_name, User.id)
     if search:
         query = query.where(matches(search, User.search_text))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=50, error_out=False)
     return render_template("accounts/admin_users.html", page=page, search=search)
 
 

@@ -16,7 +16,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
-from portal.pagination import RowsPagination
+from portal.pagination import RowsPagination, requested_page
 from portal.permissions import can_manage_applications, require
 from portal.search import collation_key
 
@@ -45,7 +45,7 @@ def list_call_applications(call_id: int):
         "search": request.args.get("q", "").strip()[:100],
         "sort": request.args.get("sort", "submitted"),
     }
-    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = RowsPagination(page=requested_page(), per_page=PER_PAGE,
                           select=call_applications_query(call.id, **filters), error_out=False)
     return render_template("applications/manage_list.html", call=call, page=page,
                            flagged=flagged_applications(call, [row.id for row in page.items]),

@@ -11,6 +11,7 @@ from portal.audit import bp, queries
 from portal.audit.labels import action_label, detail_label, detail_text, object_type_label
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.pagination import requested_page
 from portal.permissions import (
     can_manage_administrations,
     can_manage_applications,
@@ -43,7 +44,7 @@ class EventRow:
 def audit_log():
     filters, errors = queries.parse_filters(request.args)
     query = queries.events_query(filters, zone=str(get_timezone()))
-    page = db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
     return render_template(
         "audit/log.html", page=page, rows=event_rows(page.items), errors=errors,
         values={name: request.args.get(name, "") for name in queries.FILTER_NAMES},

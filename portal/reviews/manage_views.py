@@ -13,7 +13,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
-from portal.pagination import RowsPagination
+from portal.pagination import RowsPagination, requested_page
 from portal.permissions import can_manage_reviews, require
 from portal.reviews import bp, services
 from portal.reviews.forms import (
@@ -69,7 +69,7 @@ def list_reviewers():
 def manage_assignments(call_id: int):
     call = db.get_or_404(Call, call_id)
     needs_more = request.args.get("needs_more") == "1"
-    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = RowsPagination(page=requested_page(), per_page=PER_PAGE,
                           select=application_progress(call, needs_more=needs_more))
     bulk = BulkAssignForm()
     bulk.reviewer_id.choices = [(r.id, _reviewer_label(r)) for r in _reviewers()]

@@ -14,7 +14,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.i18n import format_moment
-from portal.pagination import RowsPagination
+from portal.pagination import RowsPagination, requested_page
 from portal.permissions import can_download_for_review, can_review, is_assigned_reviewer, require
 from portal.reviews import bp, services
 from portal.reviews.blind import hidden_from_reviewers, reviewer_answers, reviewer_documents
@@ -58,7 +58,7 @@ def accept_invitation(token: str):
 @require(can_review)
 def dashboard():
     assigned, submitted = reviewer_workload(current_user)
-    page = RowsPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = RowsPagination(page=requested_page(), per_page=PER_PAGE,
                           select=reviewer_assignments(current_user), error_out=False, count=False)
     page.total = assigned  # the same rows: the workload's count spares the list its own
     # A reviewer's rows belong to a call or two: their texts are made once per call.

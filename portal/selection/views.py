@@ -13,7 +13,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
-from portal.pagination import ListPagination
+from portal.pagination import ListPagination, requested_page
 from portal.permissions import can_manage_applications, is_owner, require
 from portal.selection import bp, services
 from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
@@ -83,7 +83,7 @@ def _ranking_page(call: Call, fill_form: FillPlacesForm):
     check = kept_beside_ranking(call, "check", key, lambda: services.publication_check(call, rows) if rows else None)
     names = kept_beside_ranking(call, f"names:{get_locale()}", key, lambda: administration_names(rows))
     holders = kept_beside_ranking(call, "holders", key, lambda: [r for r in rows if r.holds_place])
-    page = ListPagination(page=request.args.get("page", 1, type=int), per_page=PER_PAGE, items=shown)
+    page = ListPagination(page=requested_page(), per_page=PER_PAGE, items=shown)
     return render_template("selection/ranking.html", call=call, page=page, total=len(rows),
                            check=check, filters=filters, administration_names=names,
                            fill_form=fill_form, disagreement_range=DISAGREEMENT_RANGE,
