@@ -30,7 +30,7 @@ def test_dossier_in_russian_has_answers_scores_reviews_and_decision(client, logi
     text = pdf_text(response.data)
     for expected in (apps["first"].reference, "Сильный кандидат", "Clear project plan",
                      "Anna Reviewer", "Boris Reviewer", "Опыт", "Мотивация", "87,5",
-                     "Единогласно", "Иван Петров", "Документы", "cv.pdf"):
+                     "Единогласно", "Иван Петров", "Документы", "cv.pdf", "1 кБ"):
         assert expected in text, expected
 
 
