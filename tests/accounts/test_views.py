@@ -379,3 +379,30 @@ def test_profile_keeps_a_saved_zone_the_list_lacks(client, forms, login_as, crea
     data = dict(full_name=user.full_name, native_name="", administration_code="UA",
                 position="Inspector", preferred_language="en", time_zone="Europe/Kiev")
     assert forms.post("/account", data).status_code == 302
+
+
+LONG_ZONE = "Europe/" + "x" * 300
+
+
+def test_registration_refuses_an_overlong_time_zone_without_an_error_page(forms, db,
+                                                                            administrations):
+    response = forms.post("/register", dict(REGISTRATION, time_zone=LONG_ZONE))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.findall(r'<div id="time_zone-error" class="invalid-feedback">([^<]*)</div>', html) == [
+        "Choose a time zone from the list."]
+    assert _user_count(db) == 0
+
+
+def test_profile_refuses_an_overlong_time_zone_without_an_error_page(client, forms, login_as,
+                                                                       create_user, db):
+    user = login_as(create_user(time_zone="Asia/Baku"))
+    data = dict(full_name=user.full_name, native_name="", administration_code="AZ",
+                position="Inspector", preferred_language="en", time_zone=LONG_ZONE)
+    response = forms.post("/account", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.findall(r'<div id="time_zone-error" class="invalid-feedback">([^<]*)</div>', html) == [
+        "Choose a time zone from the list."]
+    db.session.expire_all()
+    assert db.session.get(User, user.id).time_zone == "Asia/Baku"

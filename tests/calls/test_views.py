@@ -553,3 +553,20 @@ def test_home_page_without_open_calls_says_so(client):
 
 def test_home_page_links_coordinators_to_the_calls(client, coordinator):
     assert 'href="/manage/calls"' in _main(client.get("/"))
+
+
+def test_call_form_refuses_an_overlong_time_zone_without_an_error_page(client, forms,
+                                                                        coordinator, db,
+                                                                        make_call):
+    long_zone = "Europe/" + "x" * 300
+    response = forms.post("/manage/calls/new", dict(CALL_FORM, time_zone=long_zone))
+    assert response.status_code == 200
+    assert _summary(_main(response)) == [
+        "#time_zone The call's time zone: Choose a time zone from the list."]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Call)) == 0
+    call = make_call(CallState.draft)
+    response = forms.post(f"/manage/calls/{call.id}/edit", dict(CALL_FORM, time_zone=long_zone,
+                                                               version=str(call.version)))
+    assert response.status_code == 200
+    assert _summary(_main(response)) == [
+        "#time_zone The call's time zone: Choose a time zone from the list."]
