@@ -1,8 +1,11 @@
-"""Database plumbing shared by every model: naming convention, UTC times, SQLite tuning."""
+"""Database plumbing shared by every model: naming convention, UTC times, SQLite tuning,
+rows that two transactions may both insert first."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import has_request_context, request
 
 # Stable constraint names, so that migrations are the same on SQLite and PostgreSQL.
@@ -43,6 +46,26 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(UTC)
 
 
+def add_first_row(session: so.Session, row, *, twin_exists: Callable[[], bool]) -> bool:
+    """Insert `row`, which a unique constraint allows once (the first decision on an application,
+    the first draft of a review), in a savepoint. False if another transaction inserted its twin
+    meanwhile (`twin_exists` then finds it): the caller answers as it does to a stale page.
+    Any other failure is raised.
+
+    On SQLite a writing request holds the lock from its start, so it sees a twin committed before
+    it and never gets here with one; on PostgreSQL two transactions can both find no row and both
+    insert: the second waits for the first to commit, then fails with a unique violation.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except sa.exc.IntegrityError:
+        if twin_exists():
+            return False
+        raise
+    return True
+
+
 def _writes_expected() -> bool:
     """Requests with an unsafe method write; GETs read.
 
@@ -75,4 +98,8 @@ def configure_sqlite(engine: sa.Engine, busy_timeout: int) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+        # A connection may say which it needs (portal/ratelimit.py's counts, read after a view
+        # that still holds the write lock, must not wait for it).
+        immediate = connection.get_execution_options().get("sqlite_immediate",
+                                                            _writes_expected())
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

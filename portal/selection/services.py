@@ -19,6 +19,7 @@ from portal.applications.models import Application, ApplicationState
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_row, record_event
 from portal.calls.models import Call, CallState
+from portal.database import add_first_row
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.selection.filling import Candidate, fill_places, next_offer
@@ -101,14 +102,8 @@ def decide(application: Application, *, outcome: Outcome, note: str, actor, now:
     if published and outcome == Outcome.accepted and application.offer is None:
         _check_free_place(call, application)
     previous = decision.outcome if decision else None
-    if decision is None:
-        decision = Decision(application=application, call_id=call.id, outcome=outcome)
-        db.session.add(decision)
-    decision.outcome = outcome
-    decision.note = note.strip()
-    decision.decided_by_id = actor.id
-    decision.decided_at = now
-    db.session.flush()
+    values = {"outcome": outcome, "note": note.strip(), "decided_by_id": actor.id, "decided_at": now}
+    decision = _save_decision(application, decision, values)
     _place_on_waitlist(call, decision, waitlist_position if outcome == Outcome.waitlisted else None)
     _audit("decision.changed_after_publication" if published else "decision.set", actor=actor, now=now,
            obj=application, outcome=outcome.value, previous=previous.value if previous else None,
@@ -117,6 +112,31 @@ def decide(application: Application, *, outcome: Outcome, note: str, actor, now:
         _apply_after_publication(application, decision, actor=actor, now=now)
     else:
         _update_call_state(call)
+    return decision
+
+
+def _save_decision(application: Application, decision: Decision | None, values: dict) -> Decision:
+    """Write the decision, or raise StaleDecision if another coordinator's was written meanwhile.
+
+    Both coordinators may have read the same state (on PostgreSQL nothing holds the second back
+    until it writes): the second's first decision then breaks the one-per-application rule, and
+    its change of an existing one finds the version moved on. (The caller rolls back after it.)
+    """
+    if decision is None:
+        decision = Decision(application_id=application.id, call_id=application.call_id, **values)
+        if not add_first_row(db.session, decision, twin_exists=lambda: db.session.scalar(
+                sa.select(Decision.id).where(Decision.application_id == application.id)) is not None):
+            raise StaleDecision()
+        # Both ends as loaded from the database, so that nothing is left to write (and count as a change).
+        so.attributes.set_committed_value(application, "decision", decision)
+        so.attributes.set_committed_value(decision, "application", application)
+        return decision
+    for name, value in values.items():
+        setattr(decision, name, value)
+    try:
+        db.session.flush()
+    except so.exc.StaleDataError:
+        raise StaleDecision() from None
     return decision
 
 
