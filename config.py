@@ -60,6 +60,9 @@ class Config:
     MAX_DOCUMENT_SIZE = _env_int("MAX_DOCUMENT_SIZE", 10 * 1024 * 1024)
     MAX_APPLICATION_DOCUMENTS_SIZE = _env_int("MAX_APPLICATION_DOCUMENTS_SIZE", 40 * 1024 * 1024)
     MAX_CERTIFICATES = 5
+    # A PDF upload is parsed in a child process with at most this much memory and time.
+    PDF_CHECK_MEMORY = 256 * 1024 * 1024
+    PDF_CHECK_SECONDS = 10
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True

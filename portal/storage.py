@@ -3,6 +3,7 @@
 import hashlib
 import os
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -10,6 +11,13 @@ from typing import BinaryIO
 from flask import current_app
 
 CHUNK = 64 * 1024
+# The extension of each type a document's content may be verified to be.
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+MAX_NAME_LENGTH = 200
+# Characters that show nothing or change how the rest shows: controls (Cc), formats (Cf:
+# bidirectional overrides and isolates, zero-width spaces and joiners, soft hyphens), private
+# use (Co), surrogates (Cs), unassigned (Cn), line and paragraph separators (Zl, Zp).
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 
 
 class TooLarge(Exception):
@@ -67,6 +75,28 @@ class FolderStorage:
 
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
+
+
+def shown_name(name: str) -> str:
+    """A name as people may be shown it: without invisible characters (so that
+    'cv\u202efdp.exe' cannot show as 'cvexe.pdf'), every space a plain one, NFC."""
+    kept = (" " if unicodedata.category(ch) == "Zs" else ch
+            for ch in unicodedata.normalize("NFC", name)
+            if unicodedata.category(ch) not in _INVISIBLE)
+    return " ".join("".join(kept).split())
+
+
+def document_name(name: str, content_type: str) -> str:
+    """The name a document is stored, shown, served and archived under: the uploaded name made
+    safe to show (shown_name), with the extension of the type its content was verified to be,
+    never the uploader's ('cv.html' verified as a PDF is 'cv.pdf')."""
+    stem = shown_name(name)
+    base, dot, _extension = stem.rpartition(".")
+    if dot and base.strip(" ."):
+        stem = base
+    extension = EXTENSIONS.get(content_type, "bin")
+    stem = stem.strip(" .")[: MAX_NAME_LENGTH - len(extension) - 1].rstrip(" .") or "document"
+    return f"{stem}.{extension}"
 
 
 def storage() -> FolderStorage:

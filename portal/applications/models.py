@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 from portal.search import keep_search_columns, search_column
+from portal.storage import document_name
 
 
 class ApplicationState(enum.StrEnum):
@@ -176,6 +177,12 @@ class Document(db.Model):
     uploaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     application: so.Mapped[Application] = so.relationship(back_populates="documents")
+
+    @property
+    def file_name(self) -> str:
+        """The name it is shown, served and archived under: storage.document_name, with the
+        verified type's extension (also for a file stored before names were made so)."""
+        return document_name(self.original_name, self.content_type)
 
     @property
     def shown_to_reviewers(self) -> bool:

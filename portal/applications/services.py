@@ -31,8 +31,9 @@ from portal.audit.services import record_event
 from portal.calls.models import Call, CallState
 from portal.extensions import db
 from portal.notifications.services import queue_email
+from portal.pdf_structure import page_count
 from portal.selection.stamps import raise_inputs
-from portal.storage import TooLarge, storage
+from portal.storage import TooLarge, document_name, storage
 from portal.urls import public_url
 
 # What each kind of document may be, judged from the file's content.
@@ -42,7 +43,6 @@ ALLOWED_TYPES = {
     DocumentKind.nomination_letter: {"application/pdf"},
     DocumentKind.certificate: {"application/pdf", "image/jpeg", "image/png"},
 }
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 class ApplicationError(Exception):
@@ -203,7 +203,9 @@ def add_document(application: Application, *, kind: DocumentKind, stream, filena
                  actor, now: datetime) -> Document:
     """Store an uploaded file after judging it by its content. Raises DocumentRefused.
 
-    A refused file is removed from storage before this returns. A CV or nomination
+    A PDF must parse as one (pypdf, in a child process bounded in memory and time). The file
+    is named with the extension of the type it was verified to be, whatever the uploader's
+    was. A refused file is removed from storage before this returns. A CV or nomination
     letter replaces the previous one. Flushes.
     """
     _check_editable(application, now, UPLOAD_TOO_LATE)
@@ -215,7 +217,8 @@ def add_document(application: Application, *, kind: DocumentKind, stream, filena
         raise DocumentRefused(_l("The file is larger than %(size)s MB.",
                                  size=config["MAX_DOCUMENT_SIZE"] // (1024 * 1024))) from None
     content_type = filetype.guess_mime(stored.head)
-    problem = _judge(application, kind, content_type, stored.size, config)
+    problem = (_judge(application, kind, content_type, stored.size, config)
+               or _unreadable(content_type, stored.key, config))
     if problem is not None:
         storage().delete(stored.key)
         raise DocumentRefused(problem)
@@ -224,7 +227,8 @@ def add_document(application: Application, *, kind: DocumentKind, stream, filena
         replaced = application.documents_of(kind)
         for old in replaced:
             application.documents.remove(old)
-    document = Document(kind=kind, original_name=name, content_type=content_type,
+    document = Document(kind=kind, original_name=document_name(name, content_type),
+                        content_type=content_type,
                         size=stored.size, sha256=stored.sha256, storage_key=stored.key,
                         uploaded_at=now)
     application.documents.append(document)
@@ -257,6 +261,18 @@ def _judge(application, kind, content_type, size, config):
     if total > config["MAX_APPLICATION_DOCUMENTS_SIZE"]:
         return _l("All documents together may not exceed %(size)s MB.",
                   size=config["MAX_APPLICATION_DOCUMENTS_SIZE"] // (1024 * 1024))
+    return None
+
+
+def _unreadable(content_type, key, config):
+    """Why a file judged a PDF by its first bytes is not one a reader can open, or None."""
+    if content_type != "application/pdf":
+        return None
+    pages = page_count(storage().path(key), memory=config["PDF_CHECK_MEMORY"],
+                       seconds=config["PDF_CHECK_SECONDS"])
+    if not pages:
+        return _l("This file could not be opened as a PDF document: it may be damaged or "
+                  "protected by a password. Save it again as a PDF and upload it once more.")
     return None
 
 

@@ -246,7 +246,7 @@ def download_document(application_id: int, document_id: int):
         abort(404)
     document = _document_of(application, document_id)
     return send_file(storage().path(document.storage_key), mimetype=document.content_type,
-                     as_attachment=True, download_name=document.original_name,
+                     as_attachment=True, download_name=document.file_name,
                      max_age=0, conditional=True, etag=document.sha256)
 
 

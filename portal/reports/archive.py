@@ -4,7 +4,6 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
-from pathlib import PurePath
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -14,7 +13,7 @@ from flask_babel import gettext as _
 from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
 from portal.reports.exports import Table, csv_bytes
-from portal.storage import storage
+from portal.storage import EXTENSIONS, storage
 
 # Drafts are the applicant's own business; a withdrawn application left the competition.
 EXCLUDED_STATES = (ApplicationState.draft, ApplicationState.withdrawn)
@@ -37,9 +36,9 @@ def ascii_name(text: str, fallback: str) -> str:
 
 
 def entry_name(application: Application, document, n: int) -> str:
-    """<reference>/<kind>-<n>.<ext>: ASCII, no folders or dots from the uploaded name."""
-    extension = PurePath(document.original_name).suffix.lower().lstrip(".")
-    extension = extension if re.fullmatch(r"[a-z0-9]{1,8}", extension) else "bin"
+    """<reference>/<kind>-<n>.<ext>: ASCII, no folders or dots from the uploaded name, and the
+    extension of the type the content was verified to be, never the uploader's."""
+    extension = EXTENSIONS.get(document.content_type, "bin")
     reference = ascii_name(application.reference or "", f"application-{application.id}")
     return f"{reference}/{document.kind.value}-{n}.{extension}"
 
@@ -72,7 +71,7 @@ def documents_archive(call) -> tempfile.SpooledTemporaryFile:
                 else:
                     zf.write(source, name, compress_type=compression)
                 manifest.rows.append([name, application.reference, application.applicant_name,
-                                      document.kind.label, document.original_name,
+                                      document.kind.label, document.file_name,
                                       document.size, document.sha256])
         zf.writestr("manifest.csv", csv_bytes(manifest))
     archive.seek(0)

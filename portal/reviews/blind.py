@@ -11,6 +11,7 @@ from portal.applications.sections import (
     field_label,
     field_names,
 )
+from portal.storage import EXTENSIONS
 
 
 def reviewer_answers(application: Application):
@@ -24,7 +25,7 @@ def reviewer_documents(application: Application) -> list[tuple[Document, str]]:
     names = []
     shown = [document for document in application.documents if document.shown_to_reviewers]
     for number, document in enumerate(shown, start=1):
-        extension = document.original_name.rsplit(".", 1)[-1].lower()[:5]
+        extension = EXTENSIONS.get(document.content_type, "bin")  # the verified type's
         names.append((document, f"{application.reference}-{document.kind.value}-{number}."
                                 f"{extension}"))
     return names

@@ -272,3 +272,89 @@ def _stored_files(app):
 
     root = Path(app.config["STORAGE_PATH"])
     return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# --- What an upload is named, and whether it parses (issue 12, items 8-10) --------------------
+
+@pytest.mark.parametrize("uploaded,kind,content,expected", [
+    ("cv.html", DocumentKind.cv, PDF_BYTES + b"<script>alert(1)</script>\n", "cv.pdf"),
+    ("tool.exe", DocumentKind.nomination_letter, PDF_BYTES, "tool.pdf"),
+    ("cv\u202efdp.exe", DocumentKind.cv, PDF_BYTES, "cvfdp.pdf"),
+    ("scan.pdf", DocumentKind.certificate, b"\xff\xd8\xff\xe0" + b"\0" * 100, "scan.jpg"),
+])
+def test_upload_is_named_with_the_extension_of_its_verified_type(db, create_application,
+                                                                 uploaded, kind, content,
+                                                                 expected):
+    application = create_application()
+    document = services.add_document(application, kind=kind, stream=io.BytesIO(content),
+                                     filename=uploaded, actor=application.applicant,
+                                     now=utcnow())
+    assert (document.original_name, document.file_name) == (expected, expected)
+
+
+UNREADABLE_PDF = ("This file could not be opened as a PDF document: it may be damaged or "
+                  "protected by a password. Save it again as a PDF and upload it once more.")
+
+
+@pytest.mark.parametrize("content", [
+    b"%PDF-1.7\n<script>alert(1)</script>\n",
+    b"%PDF-1.4\n" + b"A" * 5000,
+    PDF_BYTES.replace(b"/Count 1", b"/Count 0").replace(b"Kids[3 0 R]", b"Kids[]"),  # no page
+])
+def test_upload_that_only_starts_like_a_pdf_is_refused(app, db, create_application, content):
+    application = create_application()
+    with pytest.raises(services.DocumentRefused) as refused:
+        services.add_document(application, kind=DocumentKind.cv, stream=io.BytesIO(content),
+                              filename="cv.pdf", actor=application.applicant, now=utcnow())
+    assert str(refused.value.message) == UNREADABLE_PDF
+    assert (application.documents, _stored_files(app)) == ([], [])
+
+
+def _compressed_object_bomb(size: int) -> bytes:
+    """A PDF whose catalog sits in an object stream that inflates to `size` bytes."""
+    import struct
+    import zlib
+
+    data = zlib.compress(b"1 0 " + b" " * size + b"<</Type/Catalog/Pages 2 0 R>>", 9)
+    out = io.BytesIO(b"%PDF-1.5\n")
+    out.seek(0, 2)
+    stream_at = out.tell()
+    out.write(b"3 0 obj<</Type/ObjStm/N 1/First 4/Length %d/Filter/FlateDecode>>stream\n"
+              % len(data) + data + b"\nendstream endobj\n")
+    pages_at = out.tell()
+    out.write(b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n")
+    xref_at = out.tell()
+    rows = b"".join(bytes([kind]) + struct.pack(">IH", field, generation) for kind, field, generation
+                    in ((0, 0, 65535), (2, 3, 0), (1, pages_at, 0), (1, stream_at, 0),
+                        (1, xref_at, 0)))
+    out.write(b"4 0 obj<</Type/XRef/Size 5/W[1 4 2]/Root 1 0 R/Length %d>>stream\n" % len(rows)
+              + rows + b"\nendstream endobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    return out.getvalue()
+
+
+def test_a_compression_bomb_is_refused_in_bounded_time(app, db, create_application):
+    import time
+
+    bomb = _compressed_object_bomb(300 * 1024 * 1024)
+    assert len(bomb) < 400 * 1024
+    application = create_application()
+    started = time.monotonic()
+    with pytest.raises(services.DocumentRefused) as refused:
+        services.add_document(application, kind=DocumentKind.cv, stream=io.BytesIO(bomb),
+                              filename="cv.pdf", actor=application.applicant, now=utcnow())
+    assert time.monotonic() - started < 5
+    assert str(refused.value.message) == UNREADABLE_PDF
+    assert _stored_files(app) == []
+
+
+def test_parsing_a_pdf_is_bounded_in_memory_and_time(app, db, create_application):
+    application = create_application()
+    for limits in ({"PDF_CHECK_MEMORY": 8 * 1024 * 1024}, {"PDF_CHECK_SECONDS": 0}):
+        app.config.update({"PDF_CHECK_MEMORY": 256 * 1024 * 1024, "PDF_CHECK_SECONDS": 10,
+                           **limits})
+        with pytest.raises(services.DocumentRefused) as refused:  # even a good file, then
+            services.add_document(application, kind=DocumentKind.cv,
+                                  stream=io.BytesIO(PDF_BYTES), filename="cv.pdf",
+                                  actor=application.applicant, now=utcnow())
+        assert str(refused.value.message) == UNREADABLE_PDF
+    assert _stored_files(app) == []

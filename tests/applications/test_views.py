@@ -591,3 +591,57 @@ def test_declaration_error_in_the_summary_is_its_message_alone(client, forms, lo
                       page=f"/applications/{application.id}/check").get_data(as_text=True)
     assert re.findall(r'<a class="alert-link" href="#declaration">([^<]*)</a>', html) == [
         "Please confirm the declaration to submit."]
+
+
+# --- Uploads: the verified type's name, parsing, a sandbox for downloads (issue 12, 8-10) ----
+
+def test_an_html_file_that_starts_like_a_pdf_is_kept_and_served_as_a_pdf(
+        client, forms, login_as, create_application):
+    application = create_application()
+    login_as(application.applicant)
+    url = f"/applications/{application.id}/documents"
+    content = PDF_BYTES + b"<html><script>alert(document.cookie)</script></html>\n"
+    response = forms.post(url, {"kind": "cv", "file": (io.BytesIO(content), "cv.html")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 302
+    document = application.documents[0]
+    assert '>cv.pdf</a>' in client.get(url).get_data(as_text=True)
+    download = client.get(f"{url}/{document.id}")
+    assert download.data == content
+    assert download.headers["Content-Disposition"] == "attachment; filename=cv.pdf"
+    assert download.headers["Content-Security-Policy"] == "sandbox"
+
+
+def test_a_file_stored_under_its_uploaders_name_is_served_clean_with_the_verified_extension(
+        client, db, login_as, create_application):
+    application = create_application(complete=True)
+    document = application.documents[0]
+    document.original_name = "cv\u202efdp.html"  # as stored before names were cleaned
+    db.session.commit()
+    login_as(application.applicant)
+    download = client.get(f"/applications/{application.id}/documents/{document.id}")
+    assert download.headers["Content-Disposition"] == "attachment; filename=cvfdp.pdf"
+    page = client.get(f"/applications/{application.id}/documents").get_data(as_text=True)
+    assert ">cvfdp.pdf</a>" in page
+    assert "\u202e" not in page
+
+
+def test_a_file_that_only_starts_like_a_pdf_is_refused_with_a_message(
+        client, forms, login_as, create_application):
+    application = create_application()
+    login_as(application.applicant)
+    response = forms.post(f"/applications/{application.id}/documents",
+                          {"kind": "cv", "file": (io.BytesIO(b"%PDF-1.7\n<script>x</script>"),
+                                                  "cv.pdf")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert ("This file could not be opened as a PDF document: it may be damaged or protected "
+            "by a password.") in response.get_data(as_text=True)
+    assert application.documents == []
+
+
+def test_the_pdf_copy_is_downloaded_in_a_sandbox(client, login_as, create_application):
+    application = create_application(submit=True)
+    login_as(application.applicant)
+    response = client.get(f"/applications/{application.id}/pdf")
+    assert (response.status_code, response.headers["Content-Security-Policy"]) == (200, "sandbox")

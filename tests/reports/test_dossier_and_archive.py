@@ -90,7 +90,7 @@ def test_documents_zip_holds_every_submitted_document_and_a_manifest(
         for name, sha256 in expected.items()}
     rows = {row[0]: row for row in manifest[1:]}
     assert rows[f"{first.reference}/certificate-1.pdf"][2:5] == [
-        "'=cmd|' /C calc'!A0", "Certificate", "Сертификат.PDF"]
+        "'=cmd|' /C calc'!A0", "Certificate", "Сертификат.pdf"]
     assert rows[f"{first.reference}/certificate-2.pdf"][4] == "cert (final) №2.pdf"
 
 
@@ -114,3 +114,27 @@ def test_documents_zip_survives_a_file_lost_from_storage_and_says_so(
     assert any(n.startswith(kept.reference) for n in names)
     manifest = archive.read("manifest.csv").decode("utf-8-sig")
     assert f"missing from storage: {lost.reference}/" in manifest
+
+
+def test_archive_names_a_document_by_its_verified_type_and_every_download_is_sandboxed(
+        client, login_as, create_user, create_call, create_application, db):
+    call = create_call()
+    application = create_application(call=call, submit=True)
+    document = application.documents[0]
+    document.original_name = "cv\u202efdp.html"  # as stored before names were cleaned
+    db.session.commit()
+    login_as(create_user(roles=("coordinator",)))
+    response = client.get(f"/manage/calls/{call.id}/exports/documents.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    entry = f"{application.reference}/{document.kind.value}-1.pdf"
+    assert entry in archive.namelist()
+    manifest = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    assert {row[0]: row[4] for row in manifest[1:]}[entry] == "cvfdp.pdf"
+    for url in (f"/manage/calls/{call.id}/exports/documents.zip",
+                f"/manage/calls/{call.id}/exports/applications.csv",
+                f"/manage/calls/{call.id}/exports/reviews.csv",
+                f"/manage/calls/{call.id}/exports/applications.xlsx",
+                f"/manage/applications/{application.id}/dossier.pdf"):
+        response = client.get(url)
+        assert (response.status_code, response.headers["Content-Security-Policy"]) == (
+            200, "sandbox"), url

@@ -282,3 +282,16 @@ def test_progress_by_application_is_paginated_and_filters_those_needing_reviewer
     needing = client.get(url + "?needs_more=1").get_data(as_text=True)
     assert sorted(map(int, re.findall(r'name="application_ids" value="(\d+)"', needing))) == sorted(
         a.id for a in others)
+
+
+def test_reviewer_downloads_a_document_with_its_verified_extension_in_a_sandbox(
+        client, db, login_as, assigned, create_call):
+    assignment = assigned(call=create_call(blind_review=False))
+    document = assignment.application.documents[0]
+    document.original_name = "cv.html"  # as stored before names took the verified extension
+    db.session.commit()
+    login_as(assignment.reviewer)
+    response = client.get(f"/reviews/{assignment.id}/documents/{document.id}")
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename={assignment.application.reference}-cv-1.pdf")
+    assert response.headers["Content-Security-Policy"] == "sandbox"
