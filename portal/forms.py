@@ -2,11 +2,12 @@
 
 import re
 
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length
 
 from portal.extensions import csrf
 from portal.i18n import DEFAULT_LANGUAGE, wtforms_translations
@@ -26,8 +27,27 @@ def _reject_control_characters(form, field: Field) -> None:
         raise ValidationError(_("This field contains characters that are not allowed."))
 
 
+def at_most(limit: int) -> Length:
+    """The size limit of a text field, with its message: every text field of a form declares
+    one that suits its purpose (tests/test_forms.py walks every form to hold them to it)."""
+    return Length(max=limit, message=lazy_ngettext(
+        "At most %(num)d character.", "At most %(num)d characters.", limit))
+
+
+def text_limit(field: Field) -> int | None:
+    """The most characters a text field accepts, from its Length validators; None if none."""
+    limits = [v.max for v in field.validators
+              if isinstance(v, Length) and v.max is not None and v.max >= 0]
+    return min(limits) if limits else None
+
+
+# Only for a text field whose form forgot to declare a limit: no text field is ever unbounded.
+_FALLBACK_LIMIT = at_most(10_000)
+
+
 class PortalForm(FlaskForm):
-    """Base form: every text field refuses control characters; CSRF errors speak plainly."""
+    """Base form: every text field has a size limit and refuses control characters; CSRF
+    errors speak plainly."""
 
     class Meta:
         def get_translations(self, form):
@@ -42,7 +62,10 @@ class PortalForm(FlaskForm):
         extra = dict(extra_validators or {})
         for name, field in self._fields.items():
             if isinstance(field, StringField):  # TextAreaField, EmailField... are StringFields
-                extra.setdefault(name, []).append(_reject_control_characters)
+                checks = extra.setdefault(name, [])
+                if text_limit(field) is None:
+                    checks.append(_FALLBACK_LIMIT)
+                checks.append(_reject_control_characters)
         valid = super().validate(extra_validators=extra)
         csrf_field = getattr(self, "csrf_token", None)
         if csrf_field is not None and csrf_field.errors:

@@ -61,7 +61,8 @@ def _new_password_field(label):
 
 def _confirm_field(other="password"):
     return PasswordField(_l("Repeat the password"), validators=[
-        required, EqualTo(other, message=_l("The two passwords are not the same.")),
+        required, Length(max=MAX_PASSWORD_LENGTH, message=_l("Password too long.")),
+        EqualTo(other, message=_l("The two passwords are not the same.")),
     ], render_kw={"autocomplete": "new-password"})
 
 

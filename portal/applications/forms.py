@@ -25,7 +25,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from portal import phrases
 from portal.administrations.services import administration_choices
-from portal.forms import PortalForm
+from portal.forms import PortalForm, at_most
 
 CEFR_LEVELS = [
     ("", _l("Choose a level")),
@@ -41,6 +41,9 @@ CEFR_LEVELS = [
 MOTIVATION_WORDS = 500
 PROJECT_WORDS = 800
 EXPERTISE_WORDS = 150
+# A long answer's size limit: its words at a generous length each (Russian words are long), so
+# that no one writing words reaches it, while a "word" of megabytes is refused before storing.
+CHARACTERS_PER_WORD = 20
 
 
 def count_words(text: str | None) -> int:
@@ -67,14 +70,15 @@ def _text(label, limit, **kw):
 
 
 def _long_text(label, words):
-    return TextAreaField(label, validators=[Optional(), WordLimit(words)],
+    return TextAreaField(label, validators=[Optional(), at_most(words * CHARACTERS_PER_WORD),
+                                            WordLimit(words)],
                          render_kw={"rows": 8, "data-word-limit": words})
 
 
 class SectionForm(PortalForm):
     """Base for section forms: the version the page was loaded with travels along."""
 
-    version = HiddenField()
+    version = HiddenField(validators=[at_most(20)])
     save = SubmitField(_l("Save and continue"))
 
     def answers(self) -> dict:
@@ -149,7 +153,7 @@ class StartForm(PortalForm):
 
 
 class UploadForm(PortalForm):
-    kind = HiddenField()
+    kind = HiddenField(validators=[at_most(32)])
     file = FileField(_l("File"))
     submit = SubmitField(_l("Upload"))
 

@@ -163,7 +163,7 @@ class CallForm(PortalForm):
     former_fellows_excluded = BooleanField(
         _l("Officers already selected for a ROCB Europe fellowship cannot apply again"))
     # The version the coordinator started from: a save from an older one is refused.
-    version = HiddenField()
+    version = HiddenField(validators=[_at_most(20)])
     submit = SubmitField(phrases.SAVE_CHANGES)
 
     def __init__(self, *args, require_complete: bool = False, **kwargs):

@@ -18,7 +18,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from portal import phrases
 from portal.administrations.services import administration_choices
-from portal.forms import PortalForm
+from portal.forms import PortalForm, at_most
 from portal.i18n import LANGUAGES
 from portal.reviews.models import RECOMMENDATION_LABELS
 
@@ -84,7 +84,7 @@ def review_form_class(call):
     """A review form with one score field per criterion of the call."""
 
     class ReviewForm(PortalForm):
-        version = HiddenField()
+        version = HiddenField(validators=[at_most(20)])
         comments = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=10000)],
                                  render_kw={"rows": 8})
         recommendation = RadioField(

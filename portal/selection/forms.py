@@ -5,7 +5,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SubmitF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal import phrases
-from portal.forms import PortalForm
+from portal.forms import PortalForm, at_most
 from portal.selection.models import OUTCOME_LABELS
 from portal.selection.services import MAX_RESPONSE_DAYS
 
@@ -19,7 +19,7 @@ class DecisionForm(PortalForm):
         _l("Position on the waiting list"), validators=[
             Optional(), NumberRange(min=1, message=_l("Enter a whole number of 1 or more."))])
     note = TextAreaField(_l("Note (seen only by coordinators)"), validators=[Length(max=4000)])
-    version = HiddenField()
+    version = HiddenField(validators=[at_most(20)])
     submit = SubmitField(_l("Save the decision"))
 
 

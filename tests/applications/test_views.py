@@ -645,3 +645,18 @@ def test_the_pdf_copy_is_downloaded_in_a_sandbox(client, login_as, create_applic
     login_as(application.applicant)
     response = client.get(f"/applications/{application.id}/pdf")
     assert (response.status_code, response.headers["Content-Security-Policy"]) == (200, "sandbox")
+
+
+def test_an_answer_over_its_size_limit_is_refused_before_storing_and_kept(
+        client, forms, login_as, create_application):
+    application = create_application()
+    login_as(application.applicant)
+    one_long_word = "я" * 10_001  # within the word limit (one word), over 500 × 20 characters
+    response = forms.post(_section_url(application, "motivation"),
+                          {"version": "0", "motivation": one_long_word, "project_title": "Risk"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.findall(r'<div id="motivation-error" class="invalid-feedback">([^<]*)</div>',
+                      html) == ["At most 10000 characters."]
+    assert one_long_word in html and 'value="Risk"' in html
+    assert application.section("motivation") is None
