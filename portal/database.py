@@ -98,4 +98,8 @@ def configure_sqlite(engine: sa.Engine, busy_timeout: int) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected() else "BEGIN")
+        # A connection may say which it needs (portal/ratelimit.py's counts, read after a view
+        # that still holds the write lock, must not wait for it).
+        immediate = connection.get_execution_options().get("sqlite_immediate",
+                                                            _writes_expected())
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

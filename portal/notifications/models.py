@@ -18,6 +18,9 @@ class OutboxStatus(enum.StrEnum):
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
+    # The e-mails of one kind sent to one address lately are counted (accounts' per-address limits).
+    __table_args__ = (sa.Index("ix_outbox_message_recipient_kind", "recipient", "kind",
+                               "created_at"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     recipient: so.Mapped[str] = so.mapped_column(sa.String(254))
