@@ -84,6 +84,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
+    # E-mails that anyone can make the portal send to an address (a reset link, "this address is
+    # already registered"): each kind at most this often per address, whoever asks.
+    EMAILS_PER_ADDRESS_LIMIT = os.environ.get("EMAILS_PER_ADDRESS_LIMIT",
+                                              "1 per 5 minutes;6 per day")
 
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600

@@ -1,12 +1,14 @@
 """The rules of accounts: registering, verifying, signing in, passwords, roles, profiles."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from limits import parse_many
 
 from portal.accounts.models import Role, User, UserRole, new_session_token
 from portal.accounts.passwords import (
@@ -25,6 +27,7 @@ from portal.accounts.tokens import (
 from portal.audit.services import record_event
 from portal.database import utcnow
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.notifications.services import queue_email
 from portal.urls import public_url
 
@@ -58,13 +61,14 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def create_user(*, email: str, password: str, profile: Profile, roles=(Role.applicant,),
-                verified: bool = False) -> User:
-    """A new user with the given roles. Flushes. Raises ValueError if the e-mail is taken."""
+                verified: bool = False, password_hash: str | None = None) -> User:
+    """A new user with the given roles (and `password`, or its hash if already made). Flushes.
+    Raises ValueError if the e-mail is taken."""
     if find_user_by_email(email) is not None:
         raise ValueError("e-mail already registered")
     user = User(
         email=normalize_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         email_verified_at=utcnow() if verified else None,
         **profile.__dict__,
     )
@@ -78,22 +82,26 @@ def register(*, email: str, password: str, profile: Profile) -> User | None:
     """Register an applicant and e-mail a verification link.
 
     If the address already has an account, nothing is created; its owner gets an
-    e-mail saying so instead. The caller shows the same page either way, so the
-    form never tells a stranger which addresses have accounts. Returns the new user
-    or None.
+    e-mail saying so instead (at most as often as EMAILS_PER_ADDRESS_LIMIT allows). The
+    caller shows the same page either way, and both ways take as long (the password is
+    hashed in both, the slow part), so the form never tells a stranger which addresses
+    have accounts. Returns the new user or None.
     """
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
-        queue_email(
-            kind="already_registered", recipient=existing.email,
-            language=existing.preferred_language,
-            subject=_l("Someone tried to register with your e-mail address"),
-            user=existing, login_url=public_url("accounts.login"),
-            reset_url=public_url("accounts.request_password_reset"),
-        )
+        if _may_email(existing, "already_registered"):
+            queue_email(
+                kind="already_registered", recipient=existing.email,
+                language=existing.preferred_language,
+                subject=_l("Someone tried to register with your e-mail address"),
+                user=existing, login_url=public_url("accounts.login"),
+                reset_url=public_url("accounts.request_password_reset"),
+            )
         record_event("account.register_existing", actor=None, obj=existing)
         return None
-    user = create_user(email=email, password=password, profile=profile)
+    user = create_user(email=email, password=password, profile=profile,
+                       password_hash=password_hash)
     record_event("account.registered", actor=user, obj=user)
     send_verification_email(user)
     return user
@@ -168,6 +176,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         record_event("password.reset_requested_unknown")
         return
+    if not _may_email(user, "reset_password"):
+        record_event("password.reset_requested_too_often", obj=user)
+        return
     token = make_token("reset-password", {"uid": user.id, "fp": account_fingerprint(user)})
     queue_email(
         kind="reset_password", recipient=user.email, language=user.preferred_language,
@@ -176,6 +187,26 @@ def request_password_reset(email: str) -> None:
         valid_minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
     )
     record_event("password.reset_requested", obj=user)
+
+
+def _may_email(user: User, kind: str) -> bool:
+    """Whether a stranger's request may send `user` one more e-mail of this kind.
+
+    Counted per address and kind in the outbox, against each limit of EMAILS_PER_ADDRESS_LIMIT
+    ("1 per 5 minutes;6 per day": windows reaching back from now), whoever asks and from
+    wherever. The user's row is locked first so that concurrent requests for one address count
+    one after the other on PostgreSQL (SQLite's writers take turns anyway). Reads only.
+    """
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+    now = utcnow()
+    for limit in parse_many(current_app.config["EMAILS_PER_ADDRESS_LIMIT"]):
+        sent = db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.recipient == user.email, OutboxMessage.kind == kind,
+                   OutboxMessage.created_at > now - timedelta(seconds=limit.get_expiry())))
+        if sent >= limit.amount:
+            return False
+    return True
 
 
 def user_for_reset_token(token: str) -> User:

@@ -192,3 +192,70 @@ def test_audit_events_cannot_be_changed(db, create_user):
     with pytest.raises(RuntimeError):
         db.session.commit()
     db.session.rollback()
+
+
+def _kinds(outbox):
+    return [message.kind for message in outbox()]
+
+
+def _age_outbox(db, minutes):
+    """Make every message queued so far `minutes` older."""
+    from datetime import timedelta
+
+    from portal.notifications.models import OutboxMessage
+
+    for message in db.session.scalars(sa.select(OutboxMessage)):
+        message.created_at -= timedelta(minutes=minutes)
+    db.session.commit()
+
+
+def test_reset_emails_to_one_address_are_limited_however_often_it_is_asked(db, create_user,
+                                                                           outbox):
+    """At most one reset e-mail per address per 5 minutes, and 6 a day (EMAILS_PER_ADDRESS_LIMIT)."""
+    user = create_user()
+    for _ in range(8):
+        services.request_password_reset(user.email)
+        db.session.commit()
+    assert _kinds(outbox) == ["reset_password"]
+    assert _actions(db).count("password.reset_requested_too_often") == 7
+
+    for _ in range(7):
+        _age_outbox(db, 6)
+        services.request_password_reset(user.email)
+        db.session.commit()
+    assert _kinds(outbox) == ["reset_password"] * 6  # the seventh of the day is not sent
+
+
+def test_already_registered_emails_to_one_address_are_limited(db, create_user, outbox):
+    owner = create_user(email="owner@example.org")
+    for _ in range(6):
+        assert services.register(email=owner.email, password="another password here",
+                                 profile=_profile()) is None
+        db.session.commit()
+    assert _kinds(outbox) == ["already_registered"]
+    _age_outbox(db, 6)
+    services.register(email=owner.email, password="another password here", profile=_profile())
+    db.session.commit()
+    assert _kinds(outbox) == ["already_registered"] * 2
+
+
+def test_each_kind_of_email_has_its_own_limit(db, create_user, outbox):
+    owner = create_user(email="owner@example.org")
+    services.register(email=owner.email, password="another password here", profile=_profile())
+    services.request_password_reset(owner.email)
+    db.session.commit()
+    assert _kinds(outbox) == ["already_registered", "reset_password"]
+
+
+@pytest.mark.parametrize("known", [False, True])
+def test_register_hashes_the_password_once_whether_the_address_is_known_or_not(
+        db, create_user, monkeypatch, known):
+    """Only hashing took time (26 ms for a known address, 99 ms for a new one): both hash once."""
+    create_user(email="owner@example.org")
+    hashed = []
+    real_hash = services.hash_password
+    monkeypatch.setattr(services, "hash_password",
+                        lambda password: hashed.append(password) or real_hash(password))
+    email = "owner@example.org" if known else "newcomer@example.org"
+    services.register(email=email, password="submitted password", profile=_profile())
+    assert hashed == ["submitted password"]

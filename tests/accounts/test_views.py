@@ -406,3 +406,53 @@ def test_profile_refuses_an_overlong_time_zone_without_an_error_page(client, for
         "Choose a time zone from the list."]
     db.session.expire_all()
     assert db.session.get(User, user.id).time_zone == "Asia/Baku"
+
+
+def _without_tokens(html):
+    return re.sub(r'value="[^"]*"', 'value=""', html)
+
+
+def test_reset_requests_for_one_address_from_many_clients_send_one_email_and_look_the_same(
+        forms, create_user, outbox):
+    """Eight requests in a minute, each from another address (under the per-client limit), sent
+    eight e-mails; now one, and every answer is the one an unknown address gets."""
+    user = create_user(email="officer@customs.example")
+    pages = []
+    for n in range(8):
+        response = forms.post("/password/forgot", {"email": user.email},
+                              environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"})
+        pages.append((response.status_code, _without_tokens(response.get_data(as_text=True))))
+    unknown = forms.post("/password/forgot", {"email": "nobody@customs.example"})
+    expected = (200, _without_tokens(unknown.get_data(as_text=True))
+                .replace("nobody@customs.example", user.email))
+    assert pages == [expected] * 8
+    assert [m.kind for m in outbox()] == ["reset_password"]
+
+
+def test_registrations_with_a_known_address_send_one_email(forms, db, create_user, outbox):
+    create_user(email="officer@customs.example")
+    responses = [forms.post("/register", REGISTRATION) for _ in range(6)]
+    assert [(r.status_code, r.headers["Location"]) for r in responses] == [
+        (302, "/register/check-your-email")] * 6
+    assert _user_count(db) == 1
+    assert [m.kind for m in outbox()] == ["already_registered"]
+
+
+def test_registering_a_known_address_takes_as_long_as_a_new_one(app, forms, create_user):
+    """With the production's Argon2 cost, a known address answered in a quarter of the time of a
+    new one. Loose on purpose (the hashing is asserted in tests/accounts/test_services.py)."""
+    import time
+
+    app.config.update(ARGON2_TIME_COST=2, ARGON2_MEMORY_COST=19 * 1024)
+    create_user(email="officer@customs.example")
+
+    def timed(email):
+        token = forms.token("/register")
+        started = time.perf_counter()
+        response = forms.post("/register", dict(REGISTRATION, email=email, csrf_token=token))
+        assert response.status_code == 302
+        return time.perf_counter() - started
+
+    known = sorted(timed("officer@customs.example") for _ in range(5))[2]
+    new = sorted(timed(f"new{n}@customs.example") for n in range(5))[2]
+    assert 0.6 < known / new < 1.6
