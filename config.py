@@ -69,8 +69,20 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_NAME = "portal_session"
-    PERMANENT_SESSION_LIFETIME = _env_int("SESSION_LIFETIME", 12 * 3600)
-    WTF_CSRF_TIME_LIMIT = _env_int("CSRF_TIME_LIMIT", 8 * 3600)
+    SESSION_COOKIE_PATH = "/"
+    # A sign-in session (seconds) ends after this long whatever its use, and sooner when left
+    # idle: staff (reviewers, coordinators, admins) reach others' data, applicants write long
+    # answers (which their drafts keep).
+    SESSION_LIFETIME = _env_int("SESSION_LIFETIME", 8 * 3600)
+    SESSION_IDLE_TIMEOUT = _env_int("SESSION_IDLE_TIMEOUT", 2 * 3600)
+    SESSION_IDLE_TIMEOUT_STAFF = _env_int("SESSION_IDLE_TIMEOUT_STAFF", 30 * 60)
+    # The server decides when a session ends (portal/accounts/sessions.py); the cookie only
+    # outlives it, so that the sign-in page can say why it ended, and is not re-sent with
+    # every response.
+    PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME + 12 * 3600
+    SESSION_REFRESH_EACH_REQUEST = False
+    # A form's token is good for this long (seconds) and only in the session that got it.
+    WTF_CSRF_TIME_LIMIT = _env_int("CSRF_TIME_LIMIT", 2 * 3600)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -128,6 +140,11 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    # "__Host-": browsers keep such a cookie only if it is Secure, for the whole site (Path=/)
+    # and for this host alone (no Domain), so no subdomain can set or read it. Off only where
+    # production runs over plain HTTP on purpose (bench/), which browsers refuse it on.
+    SESSION_COOKIE_NAME = "__Host-portal_session" if SESSION_COOKIE_SECURE else "portal_session"
+    SESSION_COOKIE_DOMAIN = None
 
     @classmethod
     def check(cls) -> None:

@@ -115,7 +115,6 @@ def _users(rng, prefix, count, *, roles, password_hash, now, codes, weights, lan
                      "administration_code": code, "position": "Inspector",
                      "preferred_language": lang, "time_zone": "Asia/Baku",
                      "email_verified_at": now, "is_active_account": True,
-                     "session_token": f"{rng.getrandbits(96):024x}-{prefix}-{i}"[:64],
                      "created_at": now})
     ids = _insert(User, rows, returning=User.id)
     _insert(UserRole, [{"user_id": uid, "role": role, "granted_at": now}

@@ -39,7 +39,6 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 def _init_extensions(app: Flask) -> None:
     # Every model module is imported so that the metadata knows every table.
     from portal import models  # noqa: F401
-    from portal.accounts.services import load_user
     from portal.database import configure_sqlite
     from portal.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from portal.i18n import init_app as init_i18n
@@ -60,7 +59,10 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user)
+    # The user loader, the timeouts and what a user whose session ended sees.
+    from portal.accounts import sessions
+
+    sessions.init_app(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

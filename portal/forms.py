@@ -2,6 +2,7 @@
 
 import re
 
+from flask import g
 from flask_babel import get_locale, lazy_ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length
 
-from portal.extensions import csrf
 from portal.i18n import DEFAULT_LANGUAGE, wtforms_translations
 
 # Line breaks and tabs belong in long texts; no other control character (Unicode category Cc:
@@ -68,7 +68,14 @@ class PortalForm(FlaskForm):
                 checks.append(_reject_control_characters)
         valid = super().validate(extra_validators=extra)
         csrf_field = getattr(self, "csrf_token", None)
-        if csrf_field is not None and csrf_field.errors:
+        if g.get("csrf_failure"):
+            # The global check refused the request (portal/extensions.py): no form of it is valid.
+            valid = False
+            if csrf_field is None:
+                self.form_errors.append(str(self.csrf_error_message))
+            else:
+                csrf_field.errors = [str(self.csrf_error_message)]
+        elif csrf_field is not None and csrf_field.errors:
             csrf_field.errors = [str(self.csrf_error_message)]
         return valid
 
@@ -93,11 +100,13 @@ def _summary_label(field: Field) -> str:
 
 
 def form_view(view):
-    """Mark a view whose PortalForm checks the CSRF token itself.
+    """Mark a view that shows its form again when the global CSRF check fails.
 
-    The global check would answer a stale token with a bare error page; letting the
-    form check it instead re-renders the form with the user's entries and a message.
-    Such a view must change nothing unless `form.validate_on_submit()` is true
-    (tests/test_csrf.py posts to every route without a token to hold it to that).
+    The check stays on (portal/extensions.py): instead of a bare error page, the view runs
+    with every PortalForm invalid and the message that the form expired, so it shows the
+    form again with the user's entries. Such a view must change nothing unless
+    `form.validate_on_submit()` is true (tests/test_csrf.py posts to every route without a
+    token to hold it to that).
     """
-    return csrf.exempt(view)
+    view.shows_expired_form = True
+    return view

@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from portal.accounts.tokens import account_fingerprint, make_token
+from portal.accounts.services import new_reset_token
 from portal.database import utcnow
 from portal.reviews.services import assign_reviewer, invitation_token
 from tests.test_permissions import ROUTES
@@ -107,8 +107,7 @@ def test_post_without_valid_token_changes_nothing(app, client, login_as, create_
                                      document_id=application.documents[0].id,
                                      assignment_id=assignment.id)
     if endpoint == "accounts.reset_password":
-        url = "/password/reset/" + make_token("reset-password", {
-            "uid": admin.id, "fp": account_fingerprint(admin)})
+        url = "/password/reset/" + new_reset_token(admin)
     if endpoint == "reviews.accept_invitation":
         url = "/reviews/invitation/" + invitation_token(admin)
     data = dict(FORM_DATA[endpoint])

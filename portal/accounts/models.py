@@ -26,7 +26,7 @@ class Role(enum.StrEnum):
         return str(ROLE_LABELS[self.value])
 
 
-def new_session_token() -> str:
+def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -47,10 +47,8 @@ class User(UserMixin, db.Model):
     time_zone: so.Mapped[str] = so.mapped_column(sa.String(64), default="Asia/Baku")
     email_verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
-    # Part of the login cookie: changing it (password change, reset) ends every session.
-    session_token: so.Mapped[str] = so.mapped_column(
-        sa.String(64), unique=True, default=new_session_token
-    )
+    # Part of the newest password-reset link: a new request or a new password spends older links.
+    reset_nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     # What the admin's search looks in, folded for a search in any script (portal/search.py).
@@ -66,8 +64,12 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The sign-in session this request runs in (set by load_user and at sign-in), not a column.
+    sign_in_session = None
+
+    def get_id(self) -> str | None:
+        """What the login cookie carries: the sign-in session's id, never the user's."""
+        return self.sign_in_session.id if self.sign_in_session is not None else None
 
     @property
     def is_active(self) -> bool:
@@ -100,3 +102,27 @@ class UserRole(db.Model):
     granted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     user: so.Mapped[User] = so.relationship(back_populates="role_rows")
+
+
+class SignInSession(db.Model):
+    """One sign-in of a user, named by a random id that the login cookie carries.
+
+    Signing out, a new password or a suspension sets `ended_at`, which makes every copy of the
+    cookie useless at once; an idle or too old session is refused without being written to.
+    """
+
+    __tablename__ = "sign_in_session"
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True, default=new_session_id)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # Refreshed at most once a minute, so that a page view does not always write.
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+
+    user: so.Mapped[User] = so.relationship()
+
+    def __repr__(self) -> str:
+        return f"<SignInSession of user {self.user_id}>"

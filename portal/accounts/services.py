@@ -1,7 +1,8 @@
 """The rules of accounts: registering, verifying, signing in, passwords, roles, profiles."""
 
+import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
 
-from portal.accounts.models import Role, User, UserRole, new_session_token
+from portal.accounts.models import Role, SignInSession, User, UserRole
 from portal.accounts.passwords import (
     check_password,
     hash_password,
@@ -20,7 +21,6 @@ from portal.accounts.passwords import (
 from portal.accounts.tokens import (
     TokenExpired,
     TokenInvalid,
-    account_fingerprint,
     make_token,
     read_token,
 )
@@ -40,6 +40,18 @@ class WrongPassword(Exception):
 
 class LastAdmin(Exception):
     """The change would leave the portal without any administrator."""
+
+
+class SessionExpired(Exception):
+    """The sign-in session was idle too long ("idle") or is older than allowed ("lifetime")."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Roles whose sessions end sooner when left idle: they reach other people's data.
+STAFF_ROLES = frozenset({Role.reviewer, Role.coordinator, Role.admin})
 
 
 @dataclass
@@ -179,7 +191,7 @@ def request_password_reset(email: str) -> None:
     if not _may_email(user, "reset_password"):
         record_event("password.reset_requested_too_often", obj=user)
         return
-    token = make_token("reset-password", {"uid": user.id, "fp": account_fingerprint(user)})
+    token = new_reset_token(user)
     queue_email(
         kind="reset_password", recipient=user.email, language=user.preferred_language,
         subject=_l("Reset your password"), user=user,
@@ -209,12 +221,22 @@ def _may_email(user: User, kind: str) -> bool:
     return True
 
 
+def new_reset_token(user: User) -> str:
+    """The token of a new reset link. Only the newest link works: this spends every older one
+    (a new nonce, which the token carries). Flushes."""
+    user.reset_nonce = secrets.token_urlsafe(16)
+    db.session.flush()
+    return make_token("reset-password", {"uid": user.id, "nonce": user.reset_nonce})
+
+
 def user_for_reset_token(token: str) -> User:
-    """The user a reset link belongs to. Raises TokenExpired, or TokenInvalid once used."""
+    """The user a reset link belongs to. Raises TokenExpired, or TokenInvalid once used, once a
+    newer link was sent, or once the password changed."""
     payload = read_token("reset-password", token, current_app.config["RESET_TOKEN_MAX_AGE"])
     uid = payload.get("uid")
     user = db.session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or payload.get("fp") != account_fingerprint(user):
+    if (user is None or not user.is_active or user.reset_nonce is None
+            or payload.get("nonce") != user.reset_nonce):
         raise TokenInvalid()
     return user
 
@@ -240,19 +262,22 @@ def reset_password_for(user: User, new_password: str) -> None:
     db.session.flush()
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> None:
-    """Raises WrongPassword. Ends the user's other sessions."""
+def change_password(user: User, *, current_password: str, new_password: str,
+                    current_session: SignInSession | None = None) -> None:
+    """Raises WrongPassword. Ends the user's sessions but `current_session`."""
     if not check_password(user.password_hash, current_password):
         record_event("password.change_failed", actor=user, obj=user)
         raise WrongPassword()
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep=current_session)
     record_event("password.changed", actor=user, obj=user)
     db.session.flush()
 
 
-def _set_password(user: User, new_password: str) -> None:
+def _set_password(user: User, new_password: str, *, keep: SignInSession | None = None) -> None:
+    """The new password spends every reset link and ends every session but `keep`."""
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    user.reset_nonce = None
+    end_sessions(user, now=utcnow(), keep=keep)
 
 
 def update_profile(user: User, profile: Profile) -> None:
@@ -287,7 +312,7 @@ def set_active(user: User, active: bool, *, actor: User | None) -> None:
         raise LastAdmin()
     user.is_active_account = active
     if not active:
-        user.session_token = new_session_token()
+        end_sessions(user, now=utcnow())
     record_event("account.activated" if active else "account.suspended", actor=actor, obj=user)
     db.session.flush()
 
@@ -301,16 +326,86 @@ def _admin_count() -> int:
     )
 
 
-def load_user(session_token: str) -> User | None:
-    if not session_token or len(session_token) > 64:
+def start_session(user: User, *, now: datetime) -> SignInSession:
+    """A new sign-in session of the user; its id is what the login cookie carries. Deletes the
+    user's sessions that are past their lifetime, so that the table keeps only live ones and
+    those recently ended. Flushes."""
+    lifetime = timedelta(seconds=current_app.config["SESSION_LIFETIME"])
+    db.session.execute(sa.delete(SignInSession).where(SignInSession.user_id == user.id,
+                                                      SignInSession.created_at < now - lifetime))
+    sign_in = SignInSession(user=user, created_at=now, last_seen_at=now)
+    db.session.add(sign_in)
+    db.session.flush()
+    user.sign_in_session = sign_in
+    return sign_in
+
+
+def end_session(sign_in: SignInSession, *, now: datetime) -> None:
+    """Sign out: every copy of this session's cookie stops working at once. Flushes."""
+    if sign_in.ended_at is None:
+        sign_in.ended_at = now
+        db.session.flush()
+
+
+def end_sessions(user: User, *, now: datetime, keep: SignInSession | None = None) -> None:
+    """End every live session of the user but `keep` (a new password, a suspension)."""
+    query = sa.update(SignInSession).where(SignInSession.user_id == user.id,
+                                           SignInSession.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(SignInSession.id != keep.id)
+    db.session.execute(query.values(ended_at=now))
+
+
+def load_user(session_id: str, *, now: datetime | None = None) -> User | None:
+    """The user of this live sign-in session, or None if there is none or it was ended. One
+    query; writes nothing. Raises SessionExpired if it was left idle or is too old."""
+    if not session_id or len(session_id) > 64:
         return None
-    return db.session.scalars(_user_by_session_token(), {"token": session_token}).unique().one_or_none()
+    sign_in = db.session.scalars(_live_session(), {"id": session_id}).unique().one_or_none()
+    if sign_in is None:
+        return None
+    reason = session_expiry(sign_in, now=now or utcnow())
+    if reason:
+        raise SessionExpired(reason)
+    sign_in.user.sign_in_session = sign_in
+    return sign_in.user
+
+
+def session_expiry(sign_in: SignInSession, *, now: datetime) -> str | None:
+    """Why the session is over although nobody ended it ("idle", "lifetime"), or None."""
+    config = current_app.config
+    if now - sign_in.created_at > timedelta(seconds=config["SESSION_LIFETIME"]):
+        return "lifetime"
+    staff = not STAFF_ROLES.isdisjoint(sign_in.user.roles)
+    idle = config["SESSION_IDLE_TIMEOUT_STAFF" if staff else "SESSION_IDLE_TIMEOUT"]
+    if now - sign_in.last_seen_at > timedelta(seconds=idle):
+        return "idle"
+    return None
+
+
+# last_seen_at moves at most this often: a write a minute, not one per page.
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def session_needs_touch(sign_in: SignInSession, *, now: datetime) -> bool:
+    return now - sign_in.last_seen_at >= TOUCH_INTERVAL
+
+
+def touch_session(session_id: str, *, now: datetime) -> None:
+    """Mark a live session used now (for the idle timeout): an UPDATE of its row only."""
+    db.session.execute(sa.update(SignInSession)
+                       .where(SignInSession.id == session_id, SignInSession.ended_at.is_(None))
+                       .values(last_seen_at=now))
 
 
 @cache
-def _user_by_session_token() -> sa.Select:
-    """Every page loads its user: one query with the roles joined, not a second one for them; the
+def _live_session() -> sa.Select:
+    """Every page loads its user: one query for the session, its user and the roles joined; the
     administration (its names) only on the pages that show it. Built once (on first use, when
     every model is mapped): building the statement cost a fifth of running it."""
-    return (sa.select(User).where(User.session_token == sa.bindparam("token"))
-            .options(so.joinedload(User.role_rows), so.lazyload(User.administration)))
+    user = so.contains_eager(SignInSession.user)
+    return (sa.select(SignInSession)
+            .join(SignInSession.user)
+            .where(SignInSession.id == sa.bindparam("id"), SignInSession.ended_at.is_(None),
+                   User.is_active_account)
+            .options(user.joinedload(User.role_rows), user.lazyload(User.administration)))

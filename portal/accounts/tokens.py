@@ -19,8 +19,8 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 def account_fingerprint(user) -> str:
-    """Changes whenever the password (and so the session token) changes: spends reset links."""
-    material = f"{user.session_token}|{user.password_hash}|{user.email}".encode()
+    """Changes whenever the password changes (each hash has its own salt): spends invitations."""
+    material = f"{user.password_hash}|{user.email}".encode()
     return hashlib.sha256(material).hexdigest()[:24]
 
 

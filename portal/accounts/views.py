@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import bp, services
+from portal.accounts import bp, services, sessions
 from portal.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -21,7 +21,7 @@ from portal.administrations.services import administration_time_zone
 from portal.database import utcnow
 from portal.extensions import db, limiter
 from portal.forms import form_view
-from portal.i18n import SESSION_LANGUAGE_KEY, refresh_locale, select_locale
+from portal.i18n import refresh_locale, select_locale
 from portal.pagination import requested_page
 from portal.permissions import can_manage_users, require
 from portal.search import matches
@@ -119,26 +119,24 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # the audit event of a failure is kept too
         if user is not None:
+            services.start_session(user, now=utcnow())
             _start_session(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+        db.session.commit()  # the audit event of a failure is kept too
+        if user is not None:
             return redirect(next_url or url_for("main.index"))
         form.password.errors.append(_("The e-mail address or the password is not right."))
-    return render_template("accounts/login.html", form=form, next_url=next_url)
-
-
-def _keep_only_language() -> None:
-    """Empty the session (no state carries across a sign-in or sign-out) but the language."""
-    language = session.get(SESSION_LANGUAGE_KEY)
-    session.clear()
-    if language:
-        session[SESSION_LANGUAGE_KEY] = language
+    # Why the last session ended, said once (on the page a timed-out user is sent to).
+    ended = sessions.ended_message(session.pop(sessions.ENDED_KEY, None))
+    return render_template("accounts/login.html", form=form, next_url=next_url,
+                           ended_message=ended)
 
 
 def _start_session(user: User) -> None:
-    """A fresh session for the signed-in user: nothing from before survives but the language."""
-    _keep_only_language()
+    """A fresh cookie for the new sign-in session: nothing from before survives but the
+    language."""
+    sessions.keep_only_language()
     login_user(user)
     session.permanent = True
 
@@ -151,8 +149,11 @@ def logout():
         flash(form.csrf_error_message, "warning")
         return redirect(url_for("main.index"))
     if current_user.is_authenticated:
+        # The session's row ends: a copy of the cookie, wherever it is, no longer signs in.
+        services.end_session(current_user.sign_in_session, now=utcnow())
+        db.session.commit()
         logout_user()
-        _keep_only_language()
+        sessions.keep_only_language()
         flash(_("You have signed out."), "info")
     return redirect(url_for("main.index"))
 
@@ -215,14 +216,13 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, current_password=form.current_password.data,
-                                     new_password=form.password.data)
+                                     new_password=form.password.data,
+                                     current_session=current_user.sign_in_session)
         except services.WrongPassword:
             db.session.commit()  # keep the audit event
             form.current_password.errors.append(_("This is not your current password."))
         else:
-            db.session.commit()
-            # The session token changed: stay signed in here, and only here.
-            login_user(current_user._get_current_object())
+            db.session.commit()  # this session goes on; every other one has ended
             flash(_("Your password has been changed. Other sessions have been signed out."),
                   "success")
             return redirect(url_for("accounts.profile"))

@@ -10,6 +10,7 @@ from portal.accounts import services
 from portal.accounts.models import Role, User
 from portal.accounts.tokens import make_token
 from portal.audit.models import AuditEvent
+from portal.database import utcnow
 from tests.conftest import PASSWORD, link_in
 
 
@@ -128,11 +129,11 @@ def test_password_reset_link_works_once(db, create_user, outbox):
     services.request_password_reset(user.email.upper())
     db.session.commit()
     token = link_in(outbox()[0].body_text).rsplit("/", 1)[1]
-    old_session = user.session_token
+    old_session = services.start_session(user, now=utcnow())
     services.reset_password(token, "a brand new passphrase")
     db.session.commit()
     assert services.authenticate(user.email, "a brand new passphrase") == user
-    assert user.session_token != old_session
+    assert old_session.ended_at is not None
     with pytest.raises(services.TokenInvalid):
         services.reset_password(token, "yet another passphrase")
 
