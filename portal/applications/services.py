@@ -5,6 +5,7 @@ from datetime import datetime
 
 import filetype
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -29,6 +30,7 @@ from portal.applications.sections import (
 )
 from portal.audit.services import record_event
 from portal.calls.models import Call, CallState
+from portal.database import add_first_row
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.pdf_structure import page_count
@@ -112,7 +114,7 @@ def start_application(call: Call, *, applicant, language: str, now: datetime) ->
         return existing
     if not call.is_open_at(now):
         raise DeadlinePassed()
-    application = Application(call=call, applicant=applicant, language=language,
+    application = Application(call_id=call.id, applicant_id=applicant.id, language=language,
                               applicant_name=applicant.full_name,
                               applicant_native_name=applicant.native_name or "",
                               administration_code=applicant.administration_code)
@@ -123,8 +125,10 @@ def start_application(call: Call, *, applicant, language: str, now: datetime) ->
             "administration_code": applicant.administration_code or "",
             "position": applicant.position}),
     ]
-    db.session.add(application)
-    db.session.flush()
+    # Started twice at once (two tabs): the second gets the first's.
+    if not add_first_row(db.session, application,
+                         twin_exists=lambda: find_application(call, applicant) is not None):
+        return find_application(call, applicant)
     record_event("application.started", actor=applicant, obj=application)
     return application
 
@@ -171,9 +175,12 @@ def save_section(application: Application, key: str, *, answers: dict, expected_
     if stored is None:
         if expected_version != 0:
             raise StaleSection()
-        stored = ApplicationSection(key=key, version=0, answers={})
-        application.sections.append(stored)
-        db.session.flush()
+        sections = list(application.sections)
+        stored = ApplicationSection(application_id=application.id, key=key, version=0, answers={})
+        if not add_first_row(db.session, stored, twin_exists=lambda: db.session.get(
+                ApplicationSection, (application.id, key)) is not None):
+            raise StaleSection()  # saved first from another tab at the same moment
+        so.attributes.set_committed_value(application, "sections", [*sections, stored])
     result = db.session.execute(
         sa.update(ApplicationSection)
         .where(ApplicationSection.application_id == application.id,

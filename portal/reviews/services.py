@@ -16,6 +16,7 @@ from portal.applications.models import Application, ApplicationState
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_row, record_event
 from portal.calls.models import Call
+from portal.database import add_first_row
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.reviews.models import (
@@ -327,9 +328,17 @@ def active_assignments(call: Call) -> list[Assignment]:
 # Reviewing ----------------------------------------------------------------------------------
 
 def review_for(assignment: Assignment) -> Review:
+    """The assignment's review, its empty draft made first if it has none. Flushes.
+
+    Made at once from two windows, both drafts are the same row: the second window gets the first's.
+    """
     if assignment.review is None:
-        assignment.review = Review(scores={}, version=0)
-        db.session.flush()
+        review = Review(assignment_id=assignment.id, scores={}, version=0)
+        if add_first_row(db.session, review, twin_exists=lambda: db.session.scalar(
+                sa.select(Review.id).where(Review.assignment_id == assignment.id)) is not None):
+            so.attributes.set_committed_value(assignment, "review", review)
+        else:
+            db.session.expire(assignment, ["review"])  # read the other window's on next use
     return assignment.review
 
 
