@@ -5,7 +5,7 @@ cookie. Each sign-in is now a row whose id the cookie carries: signing out ends 
 password ends the others. Signed-in users sign in again once after this migration.
 
 Revision ID: 5e8d0c2a9f14
-Revises: b7e2c4d91a53
+Revises: e5a1c7d3f902
 Create Date: 2026-12-01 16:30:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e8d0c2a9f14'
-down_revision = 'b7e2c4d91a53'
+down_revision = 'e5a1c7d3f902'
 branch_labels = None
 depends_on = None
 
