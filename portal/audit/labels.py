@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "password.reset": _l("Password reset"),
     "password.reset_requested": _l("Password reset requested"),
     "password.reset_requested_unknown": _l("Password reset requested for an unknown address"),
+    "password.reset_requested_too_often": _l("Password reset e-mail held back: too many for this address"),
     "password.set_from_invitation": _l("Password set from an invitation"),
     "review.submitted": _l("Review submitted"),
     "reviewer.invited": _l("Reviewer invited"),
