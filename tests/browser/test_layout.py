@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from portal.accounts.models import User
-from portal.accounts.tokens import account_fingerprint, make_token
+from portal.accounts.services import new_reset_token
 from portal.applications.models import Application, ApplicationState
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
@@ -114,13 +114,14 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                              Assignment.state == AssignmentState.active).order_by(Assignment.id))
     criterion = closed.criteria[0]
     applicant = submitted.applicant
+    reset_token = new_reset_token(applicant)
+    db.session.commit()  # the live server reads the link's nonce
     people = {
         "visitor": Person("", [
             url_for("main.index"), url_for("accounts.login"), url_for("accounts.register"),
             url_for("accounts.request_password_reset"), url_for("calls.view_call", slug=open_call.slug),
             url_for("calls.view_call", slug=closed.slug),
-            url_for("accounts.reset_password", token=make_token(
-                "reset-password", {"uid": applicant.id, "fp": account_fingerprint(applicant)})),
+            url_for("accounts.reset_password", token=reset_token),
             url_for("reviews.accept_invitation",
                     token=invitation_token(_user(db, "reviewer.lt@demo.rocb.example")))]),
         "applicant with a draft": Person("applicant.en@demo.rocb.example", [
