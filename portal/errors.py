@@ -50,7 +50,7 @@ RETRY_AFTER_SECONDS = 30
 # SQLite's result codes for "not now" rather than "wrong": busy, locked, I/O error, full, cannot open.
 _SQLITE_UNAVAILABLE = {5, 6, 10, 13, 14}
 # Fields never shown back on the outage page, whatever their form: secrets and tokens.
-_SECRET_FIELD = re.compile(r"pass|token|secret|csrf", re.IGNORECASE)
+_SECRET_FIELD = re.compile(r"pass|token|secret|csrf|confirm", re.IGNORECASE)
 CSRF_MESSAGE = (_l("Form expired"), _l(
     "This form had expired or was sent from another site, so nothing was saved. "
     "Please go back, reload the page and send it again."))

@@ -14,13 +14,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.accounts import services
 from portal.database import utcnow
+from portal.errors import typed_entries
 from portal.extensions import db, login_manager
 from portal.i18n import SESSION_LANGUAGE_KEY
 
 # Why the last session ended ("idle", "lifetime"), kept in the cookie until the sign-in page.
 ENDED_KEY = "session_ended"
-# Fields never shown back: secrets, and the form's own token.
-_NOT_SHOWN = ("password", "confirm", "current_password", "csrf_token")
 
 
 def init_app(app: Flask) -> None:
@@ -80,16 +79,10 @@ def unauthorized():
         return render_template("accounts/session_ended.html", sign_in_url=next_url,
                                message=ended_message(lost) or _("Your session has ended. "
                                                                 "Please sign in again."),
-                               entries=_typed_entries()), 401
+                               entries=typed_entries()), 401
     if session.get(ENDED_KEY) is None:
         flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(next_url)
-
-
-def _typed_entries() -> list[tuple[str, str]]:
-    """(field name, text) of what the form carried, without secrets or empty fields."""
-    return [(name, value) for name, value in request.form.items(multi=True)
-            if name not in _NOT_SHOWN and value.strip()]
 
 
 def _mark_session_used(error: BaseException | None) -> None:
