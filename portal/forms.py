@@ -41,6 +41,29 @@ def text_limit(field: Field) -> int | None:
     return min(limits) if limits else None
 
 
+# A long answer's size limit: its words at a generous length each (Russian words are long), so
+# that no one writing words reaches it, while a "word" of megabytes is refused before storing.
+CHARACTERS_PER_WORD = 20
+
+
+def count_words(text: str | None) -> int:
+    return len((text or "").split())
+
+
+class WordLimit:
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.field_flags = {}
+
+    def __call__(self, form, field):
+        words = count_words(field.data)
+        if words > self.limit:
+            raise ValidationError(lazy_ngettext(
+                "At most %(num)d word, please: this text has %(words)d.",
+                "At most %(num)d words, please: this text has %(words)d.",
+                self.limit, words=words))
+
+
 # Only for a text field whose form forgot to declare a limit: no text field is ever unbounded.
 _FALLBACK_LIMIT = at_most(10_000)
 

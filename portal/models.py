@@ -13,11 +13,12 @@ from portal.applications.models import (
 from portal.audit.models import AuditEvent
 from portal.calls.models import Call, CallState, Criterion
 from portal.notifications.models import OutboxMessage, OutboxStatus
+from portal.questions.models import FormSection, Question
 from portal.reviews.models import Assignment, AssignmentState, Review, ReviewerProfile
 from portal.selection.models import Decision, Offer, OfferState, Outcome
 from portal.selection.stamps import RankingStamp
 
-__all__ = ["Decision", "RankingStamp", "Offer", "OfferState", "Outcome",
+__all__ = ["FormSection", "Question", "Decision", "RankingStamp", "Offer", "OfferState", "Outcome",
            "Assignment", "AssignmentState", "Review", "ReviewerProfile",
            "Application", "ApplicationSection", "ApplicationState", "Document", "DocumentKind",
            "ReferenceCounter", "Administration", "AuditEvent", "Call", "CallState", "Criterion", "OutboxMessage",

@@ -19,13 +19,12 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from portal import phrases
 from portal.administrations.services import administration_choices
-from portal.forms import PortalForm, at_most
+from portal.forms import CHARACTERS_PER_WORD, PortalForm, WordLimit, at_most
 
 CEFR_LEVELS = [
     ("", _l("Choose a level")),
@@ -41,29 +40,6 @@ CEFR_LEVELS = [
 MOTIVATION_WORDS = 500
 PROJECT_WORDS = 800
 EXPERTISE_WORDS = 150
-# A long answer's size limit: its words at a generous length each (Russian words are long), so
-# that no one writing words reaches it, while a "word" of megabytes is refused before storing.
-CHARACTERS_PER_WORD = 20
-
-
-def count_words(text: str | None) -> int:
-    return len((text or "").split())
-
-
-class WordLimit:
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.field_flags = {}
-
-    def __call__(self, form, field):
-        words = count_words(field.data)
-        if words > self.limit:
-            raise ValidationError(lazy_ngettext(
-                "At most %(num)d word, please: this text has %(words)d.",
-                "At most %(num)d words, please: this text has %(words)d.",
-                self.limit, words=words))
-
-
 def _text(label, limit, **kw):
     return StringField(label, validators=[Optional(), Length(max=limit, message=lazy_ngettext(
         "At most %(num)d character.", "At most %(num)d characters.", limit))], **kw)

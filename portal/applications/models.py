@@ -48,6 +48,8 @@ class DocumentKind(enum.StrEnum):
     anonymised_cv = "anonymised_cv"
     nomination_letter = "nomination_letter"
     certificate = "certificate"
+    # The file that answers one of the call's own questions (Document.question_id).
+    answer = "answer"
 
     @property
     def label(self) -> str:
@@ -59,6 +61,7 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.anonymised_cv: _l("Anonymised CV"),
     DocumentKind.nomination_letter: _l("Nomination letter"),
     DocumentKind.certificate: _l("Certificate"),
+    DocumentKind.answer: _l("File answering a question"),
 }
 
 
@@ -169,6 +172,9 @@ class Document(db.Model):
         sa.ForeignKey("application.id", ondelete="CASCADE"), index=True)
     kind: so.Mapped[DocumentKind] = so.mapped_column(
         sa.Enum(DocumentKind, native_enum=False, length=32))
+    # The question a file of kind `answer` answers (a question with answers is never deleted).
+    question_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("question.id"),
+                                                          index=True)
     original_name: so.Mapped[str] = so.mapped_column(sa.String(255))
     content_type: so.Mapped[str] = so.mapped_column(sa.String(100))
     size: so.Mapped[int] = so.mapped_column()
@@ -177,6 +183,7 @@ class Document(db.Model):
     uploaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
 
     application: so.Mapped[Application] = so.relationship(back_populates="documents")
+    question: so.Mapped["Question | None"] = so.relationship(lazy="joined")  # noqa: F821
 
     @property
     def file_name(self) -> str:
@@ -187,11 +194,15 @@ class Document(db.Model):
     @property
     def shown_to_reviewers(self) -> bool:
         """All of an application's files, or in a blind call only the kinds declared safe
-        for blind review in portal/applications/sections.py."""
+        for blind review in portal/applications/sections.py and the answers to questions
+        marked for blind reviewers."""
         from portal.applications.sections import SECTIONS_BY_KEY, blind_reason
 
-        return (not self.application.call.blind_review
-                or blind_reason(SECTIONS_BY_KEY["documents"], self.kind.value) is None)
+        if not self.application.call.blind_review:
+            return True
+        if self.kind == DocumentKind.answer:
+            return self.question is not None and self.question.blind_visible
+        return blind_reason(SECTIONS_BY_KEY["documents"], self.kind.value) is None
 
 
 class ReferenceCounter(db.Model):

@@ -16,6 +16,8 @@ class Identifies(enum.StrEnum):
     applicant = "applicant"
     office = "office"
     nominator = "nominator"
+    # One of the call's own questions that its coordinators did not mark for blind reviewers.
+    question = "question"
 
     @property
     def reason(self) -> str:
@@ -27,6 +29,8 @@ IDENTIFIES_REASONS = {
     Identifies.office: _l("These name or point to the applicant's administration, office or "
                           "country (a position or a language often does)."),
     Identifies.nominator: _l("These name the official who nominated the applicant."),
+    Identifies.question: _l("The programme office keeps the answers to these questions of "
+                            "the call from blind reviewers."),
 }
 SHOWN = None  # an answer a blind reviewer may see
 
@@ -74,7 +78,10 @@ SECTIONS = [
             blind={DocumentKind.cv.value: Identifies.applicant,
                    DocumentKind.anonymised_cv.value: SHOWN,
                    DocumentKind.nomination_letter.value: Identifies.nominator,
-                   DocumentKind.certificate.value: Identifies.applicant}),
+                   DocumentKind.certificate.value: Identifies.applicant,
+                   # A file answering a question of the call: hidden unless its question is
+                   # marked for blind reviewers (Document.shown_to_reviewers).
+                   DocumentKind.answer.value: Identifies.question}),
 ]
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 FORM_SECTIONS = [s for s in SECTIONS if s.form_class is not None]
@@ -93,8 +100,8 @@ def blind_reason(section: Section, name: str) -> Identifies | None:
 def document_kinds(call) -> list[DocumentKind]:
     """The kinds of document an applicant may upload to this call: an anonymised CV only
     when the call is reviewed blind."""
-    return [kind for kind in DocumentKind
-            if kind != DocumentKind.anonymised_cv or call.blind_review]
+    return [kind for kind in DocumentKind if kind != DocumentKind.answer
+            and (kind != DocumentKind.anonymised_cv or call.blind_review)]
 
 
 def missing_answers(section: Section, answers: dict) -> list[str]:
@@ -131,36 +138,33 @@ def field_label(section: Section, name: str) -> str:
 
 def display_answers(application: Application, *, blind: bool = False
                     ) -> list[tuple[Section, list[tuple[str, str]]]]:
-    """Each form section's answers as (label, text) pairs, ready to show. With `blind`, only
-    those a blind reviewer may see (`blind_reason`), and no section left empty by that."""
+    """Each form section's answers as (label, text) pairs, ready to show, as the application's
+    call asks them (layout.CallForm.display_answers). With `blind`, only those a blind
+    reviewer may see, and no section left empty by that."""
+    from portal.applications.layout import call_form
+
+    return call_form(application.call).display_answers(application, blind=blind)
+
+
+def display_builtin_value(name: str, value) -> str:
+    """A built-in answer as a person reads it: the administration's and levels' names, a date
+    in words."""
+    from datetime import date
+
     from flask_babel import format_date, get_locale
 
     from portal.administrations.models import Administration
     from portal.applications.forms import CEFR_LEVELS
     from portal.extensions import db
 
-    levels = {code: str(label) for code, label in CEFR_LEVELS if code}
-    shown = []
-    for section in FORM_SECTIONS:
-        answers = application.answers(section.key)
-        rows = []
-        for name in field_names(section):
-            if blind and blind_reason(section, name) is not None:
-                continue
-            value = answers.get(name)
-            if name == "administration_code" and value:
-                administration = db.session.get(Administration, value)
-                value = administration.name(get_locale()) if administration else value
-            elif name.endswith("_level") and value:
-                value = levels.get(value, value)
-            elif name == "date_of_birth" and value:
-                from datetime import date
-
-                value = format_date(date.fromisoformat(value), "long")
-            rows.append((field_label(section, name), "" if value is None else str(value)))
-        if rows or not blind:
-            shown.append((section, rows))
-    return shown
+    if name == "administration_code" and value:
+        administration = db.session.get(Administration, value)
+        value = administration.name(get_locale()) if administration else value
+    elif name.endswith("_level") and value:
+        value = {code: str(label) for code, label in CEFR_LEVELS if code}.get(value, value)
+    elif name == "date_of_birth" and value:
+        value = format_date(date.fromisoformat(value), "long")
+    return "" if value is None else str(value)
 
 
 def field_names(section: Section) -> list[str]:

@@ -82,6 +82,9 @@ class Call(Bilingual, db.Model):
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     published_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     offer_response_days: so.Mapped[int] = so.mapped_column(default=14, server_default="14")
+    # What the call makes of the built-in answers the programme lets it change: answer or
+    # document name → "optional" or "hidden" (portal/applications/sections.py says which).
+    form_settings: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
 
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow,

@@ -44,6 +44,8 @@ def hidden_from_reviewers(application: Application) -> list[tuple[str, list[str]
                 hidden[reason].append(field_label(section, name))
     documents = SECTIONS_BY_KEY["documents"]
     for kind in DocumentKind:
+        if kind == DocumentKind.answer:  # listed by their questions, which differ per call
+            continue
         reason = blind_reason(documents, kind.value)
         if reason is not None:
             hidden[reason].append(kind.label)

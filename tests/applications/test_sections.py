@@ -41,6 +41,7 @@ def test_answers_that_name_an_office_or_a_country_are_hidden_from_blind_reviewer
         ("documents", "cv"): Identifies.applicant,
         ("documents", "nomination_letter"): Identifies.nominator,
         ("documents", "certificate"): Identifies.applicant,
+        ("documents", "answer"): Identifies.question,
     }
 
 
