@@ -211,6 +211,11 @@ def missing_for_opening(call: Call, now: datetime) -> list:
         problems.append(_l("The review deadline must come after the call closes."))
     if call.places < 1:
         problems.append(_l("The call must offer at least one place."))
+    # What the later packages find missing (the questions of the call's form).
+    from portal.calls.signals import opening_checked
+
+    for _receiver, found in opening_checked.send(call):
+        problems.extend(found or [])
     return problems
 
 

@@ -14,3 +14,8 @@ _signals = Namespace()
 # copy=the new draft (and actor): a receiver copies what it keeps of a call (the questions
 # and the call's own sections: portal/questions/copying.py).
 call_copied = _signals.signal("call-copied")
+
+# Sent by services.missing_for_opening with sender=the call: each receiver returns a list of
+# what else stops the call from opening (messages for the coordinator), e.g. a question of the
+# call's form without its Russian text (portal/callforms/gate.py).
+opening_checked = _signals.signal("opening-checked")
