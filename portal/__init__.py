@@ -27,11 +27,13 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     from portal import cli, errors, jinja, security
     from portal.notifications import dispatcher
+    from portal.questions import copying
 
     errors.init_app(app)
     security.init_app(app)
     jinja.init_app(app)
     dispatcher.init_app(app)
+    copying.init_app(app)  # a copied call takes its questions along
     cli.init_app(app)
     return app
 

@@ -13,6 +13,7 @@ from portal.calls.demo import seed_demo_calls
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.extensions import db
+from portal.questions.demo import answer_demo_applications, seed_demo_questions
 from portal.reviews.automatic import assign_call_automatically
 from portal.reviews.demo import seed_demo_reviews
 from portal.reviews.services import update_reviewer_profile
@@ -76,6 +77,10 @@ def _seed_calls_and_applications() -> None:
                                   .order_by(Call.id))
     if open_call is not None:
         seed_demo_applications(open_call, DEMO_PASSWORD)
+        # The call's own questions, then the demo applicants' answers to them.
+        questions = seed_demo_questions(open_call)
+        if questions:
+            answer_demo_applications(open_call, questions)
     closed = db.session.scalar(sa.select(Call).where(Call.state == CallState.closed)
                                .order_by(Call.id))
     if closed is not None:

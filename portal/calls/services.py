@@ -287,3 +287,62 @@ def open_calls(now: datetime) -> list[Call]:
         .where(Call.state == CallState.open, Call.opens_at <= now, Call.closes_at > now)
         .order_by(Call.closes_at)
     ).all()
+
+
+# --- Copying a call ----------------------------------------------------------------------------
+
+# What a copy keeps of its source besides the texts: every setting but the dates (and the year,
+# which is the new one).
+COPIED_SETTINGS = ("time_zone", "places", "reviewers_per_application", "blind_review",
+                   "show_other_reviews", "cap_per_administration", "min_years_in_service",
+                   "former_fellows_excluded", "offer_response_days")
+
+
+def copy_call(source: Call, *, actor, programme_year: int | None = None) -> Call:
+    """A new draft call from `source`: its texts in both languages, its settings (the form's
+    included), its criteria, and whatever later packages keep of a call (its questions and own
+    sections, copied by receivers of signals.call_copied); the dates left empty.
+
+    The programme year is the one given, else the source's next; where the source's year stands
+    in the titles and the address (slug), the new year replaces it. Raises CallError for a year
+    out of range. Flushes; records call.copied.
+    """
+    from portal.calls.signals import call_copied
+
+    old_year = source.reference_year
+    if programme_year is None and old_year is not None:
+        programme_year = old_year + 1
+    _check_settings(source, {"programme_year": programme_year})
+    copy = Call(state=CallState.draft, programme_year=programme_year,
+                form_settings=dict(source.form_settings or {}))
+    for name in CALL_TEXT_FIELDS:
+        for language in ("en", "ru"):
+            text = getattr(source, f"{name}_{language}") or ""
+            if name == "title":
+                text = replace_year(text, old_year, programme_year)
+            setattr(copy, f"{name}_{language}", text)
+    for name in COPIED_SETTINGS:
+        setattr(copy, name, getattr(source, name))
+    slug = replace_year(source.slug, old_year, programme_year)
+    copy.slug = _unique_slug(slug if slug != source.slug
+                             else slugify(copy.title_en or copy.title_ru))
+    for criterion in source.criteria:
+        copy.criteria.append(Criterion(position=criterion.position, weight=criterion.weight,
+                                       scale_min=criterion.scale_min,
+                                       scale_max=criterion.scale_max,
+                                       **{name: getattr(criterion, name)
+                                          for name in EDITABLE_CRITERION_FIELDS
+                                          if name.endswith(("_en", "_ru"))}))
+    db.session.add(copy)
+    db.session.flush()
+    call_copied.send(source, copy=copy, actor=actor)
+    record_event("call.copied", actor=actor, obj=copy, source=source.id)
+    db.session.flush()
+    return copy
+
+
+def replace_year(text: str, old_year: int | None, new_year: int | None) -> str:
+    """`text` with the year `old_year`, where it stands as a number of its own, made `new_year`."""
+    if old_year is None or new_year is None:
+        return text
+    return re.sub(rf"(?<!\d){old_year}(?!\d)", str(new_year), text)
