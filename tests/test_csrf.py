@@ -63,6 +63,7 @@ FORM_DATA = {
     "calls.edit_criterion": {"name_en": "Changed", "weight": "2", "scale_min": "0",
                              "scale_max": "10"},
     "calls.delete_criterion": {},
+    "calls.copy_call": {"programme_year": "2028"},
 }
 
 

@@ -138,6 +138,7 @@ ROUTES = {
     "calls.open_call": ("POST", "/manage/calls/{call_id}/open", COORDINATOR_POST),
     "calls.close_call": ("POST", "/manage/calls/{call_id}/close", COORDINATOR_POST),
     "calls.preview_call": ("GET", "/manage/calls/{call_id}/preview/ru", COORDINATOR_ONLY),
+    "calls.copy_call": ("GET", "/manage/calls/{call_id}/copy", COORDINATOR_ONLY),
     "calls.add_criterion": ("GET", "/manage/calls/{call_id}/criteria/new", COORDINATOR_ONLY),
     "calls.edit_criterion": ("GET", _CallPage(
         "/manage/calls/{call_id}/criteria/{criterion_id}/edit"), COORDINATOR_ONLY),

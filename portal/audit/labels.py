@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "assignment.released": _l("Assignment released"),
     "assignment.released_for_conflict": _l("Assignment released for a conflict of interest"),
     "call.closed": _l("Call closed"),
+    "call.copied": _l("Call copied from another"),
     "call.created": _l("Call created"),
     "call.criterion_added": _l("Criterion added"),
     "call.criterion_removed": _l("Criterion removed"),

@@ -297,6 +297,19 @@ class CloseCallForm(PortalForm):
     submit = SubmitField(_l("Close the call now"))
 
 
+class CopyCallForm(PortalForm):
+    """The year of the new call made from an earlier one (its texts, criteria, questions)."""
+
+    programme_year = IntegerField(_l("Programme year of the new call"), validators=[
+        required, _between(PROGRAMME_YEARS[0], PROGRAMME_YEARS[1], _l(
+            "Enter a year from %(first)d to %(last)d.", first=PROGRAMME_YEARS[0],
+            last=PROGRAMME_YEARS[1]))],
+        description=_l("Where this year stands in the call's title and address, the new "
+                       "year takes its place."),
+        render_kw={"min": PROGRAMME_YEARS[0], "max": PROGRAMME_YEARS[1], "inputmode": "numeric"})
+    submit = SubmitField(_l("Make the copy"))
+
+
 # --- Criteria --------------------------------------------------------------------------------
 
 class CriterionForm(PortalForm):

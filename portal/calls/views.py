@@ -17,6 +17,7 @@ from portal.calls import bp, services
 from portal.calls.forms import (
     CallForm,
     CloseCallForm,
+    CopyCallForm,
     CriterionForm,
     DeleteCriterionForm,
     NewCallForm,
@@ -132,6 +133,28 @@ def close_call(call_id: int):
             db.session.commit()
             flash(_("The call is closed: no more applications are accepted."), "success")
     return redirect(url_for("calls.manage_call", call_id=call_id))
+
+
+@bp.route("/manage/calls/<int:call_id>/copy", methods=["GET", "POST"])
+@form_view
+@require(can_manage_calls)
+def copy_call(call_id: int):
+    source = db.get_or_404(Call, call_id)
+    next_year = source.reference_year + 1 if source.reference_year is not None else None
+    form = CopyCallForm(data={"programme_year": next_year})
+    if form.validate_on_submit():
+        try:
+            copy = services.copy_call(source, actor=current_user,
+                                      programme_year=form.programme_year.data)
+        except services.CallError as exc:
+            db.session.rollback()
+            _flash_problems(_("The call has not been copied."), exc.problems)
+        else:
+            db.session.commit()
+            flash(_("This draft is a copy of %(title)s: set its dates, then check its texts, "
+                    "criteria and questions.", title=source.text("title")), "success")
+            return redirect(url_for("calls.edit_call", call_id=copy.id))
+    return render_template("calls/copy.html", form=form, call=source)
 
 
 @bp.route("/manage/calls/<int:call_id>/preview/<lang>")

@@ -1,9 +1,10 @@
 """Copying a call: a new draft with the texts, settings and criteria, dates left empty."""
 
 import pytest
+import sqlalchemy as sa
 
 from portal.calls import services
-from portal.calls.models import CallState
+from portal.calls.models import Call, CallState
 from tests.calls.factories import COMPLETE_TEXTS, make_call
 
 
@@ -57,3 +58,31 @@ def test_copy_call_refuses_a_year_out_of_range(db):
     source = make_call()
     with pytest.raises(services.CallError):
         services.copy_call(source, actor=None, programme_year=1900)
+
+
+# --- The page ----------------------------------------------------------------------------------
+
+def test_copy_page_offers_next_year_and_makes_the_copy(coordinator, forms, db):
+    source = make_call(CallState.open)
+    page = forms.client.get(f"/manage/calls/{source.id}").get_data(as_text=True)
+    assert f'href="/manage/calls/{source.id}/copy"' in page
+    form_page = forms.client.get(f"/manage/calls/{source.id}/copy").get_data(as_text=True)
+    assert 'value="2028"' in form_page
+    response = forms.post(f"/manage/calls/{source.id}/copy", {"programme_year": "2029"},
+                          page=f"/manage/calls/{source.id}/copy")
+    copy = db.session.scalar(sa.select(Call).where(Call.id != source.id))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/manage/calls/{copy.id}/edit"
+    assert (copy.state, copy.programme_year, copy.title_en) == (
+        CallState.draft, 2029, "Fellowship Programme 2029")
+    edit = forms.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This draft is a copy of Fellowship Programme 2027" in edit
+
+
+def test_copy_page_refuses_a_year_out_of_range_and_copies_nothing(coordinator, forms, db):
+    source = make_call()
+    response = forms.post(f"/manage/calls/{source.id}/copy", {"programme_year": "1800"},
+                          page=f"/manage/calls/{source.id}/copy")
+    assert response.status_code == 200
+    assert "Enter a year from 2000 to 2100." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Call)) == 1
