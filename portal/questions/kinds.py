@@ -122,8 +122,9 @@ def to_stored(question: Question, data):
         text = (data or "").strip() if isinstance(data, str) else data
         return text or None
     if kind == QuestionKind.multiple_choice:
-        known = {choice["key"] for choice in question.choices or []}
-        return [key for key in (data or []) if key in known]
+        # Known keys, each once (a request may repeat one), in the question's order.
+        chosen = set(data or [])
+        return [choice["key"] for choice in question.choices or [] if choice["key"] in chosen]
     if kind == QuestionKind.yes_no:
         return {"yes": True, "no": False}.get(data)
     if kind == QuestionKind.number:
