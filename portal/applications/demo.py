@@ -8,11 +8,12 @@ from flask import current_app
 from portal.accounts.models import Role
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.applications import services
+from portal.applications.layout import call_form
 from portal.applications.models import Application, DocumentKind
-from portal.applications.sections import FORM_SECTIONS, document_kinds
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
+from portal.questions.models import QuestionKind
 
 # A minimal, valid one-page PDF, good enough to stand for a CV in the demo.
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -65,16 +66,60 @@ def _answers(name, native, code, years, language):
 
 
 def _fill(application, answers, applicant, *, now, documents=True):
-    for section in FORM_SECTIONS:
+    form = call_form(application.call)
+    for section in form.form_section_list:
         stored = application.section(section.key)
-        services.save_section(application, section.key, answers=answers[section.key],
-                              expected_version=stored.version if stored else 0, now=now)
+        names = form.field_names(section)
+        given = {**{k: v for k, v in answers.get(section.key, {}).items() if k in names},
+                 **{q.answer_key: _demo_answer(q, application.language)
+                    for q in section.questions if q.kind != QuestionKind.file}}
+        files = {q: _DemoUpload(f"{q.answer_key}.pdf") for q in section.questions
+                 if q.kind == QuestionKind.file} if documents else {}
+        services.save_section(application, section.key, answers=given,
+                              expected_version=stored.version if stored else 0, now=now,
+                              files=files, actor=applicant, form=form)
     if documents:
         # The CV, the letter, and in a blind call an anonymised CV; no certificates.
-        for kind in [k for k in document_kinds(application.call) if k != DocumentKind.certificate]:
+        for kind in [k for k in form.document_kinds() if k != DocumentKind.certificate]:
             services.add_document(application, kind=kind, stream=io.BytesIO(DEMO_PDF),
                                   filename=f"{kind.value.replace('_', '-')}.pdf",
                                   actor=applicant, now=now)
+
+
+class _DemoUpload:
+    """The demo PDF as an upload answering a file question."""
+
+    def __init__(self, filename: str):
+        self.filename, self.stream = filename, io.BytesIO(DEMO_PDF)
+
+
+def _demo_answer(question, language: str):
+    """An answer that fits the question, whatever its kind, and that keeps to its rule."""
+    from portal.questions.rules import rule_passes
+
+    kind = question.kind
+    if kind in (QuestionKind.short_text, QuestionKind.long_text):
+        return "Ответ для демонстрации." if language == "ru" else "A demonstration answer."
+    if kind == QuestionKind.date:
+        return "2020-09-01"
+    if kind == QuestionKind.number:
+        candidates = [v for v in (question.rule_value, question.min_value, question.max_value,
+                                  0) if isinstance(v, int) and not isinstance(v, bool)]
+    elif kind == QuestionKind.yes_no:
+        candidates = [True, False]
+    else:
+        keys = [choice["key"] for choice in question.choices or []]
+        candidates = [[key] for key in keys] if kind == QuestionKind.multiple_choice else keys
+    fitting = [value for value in candidates if _in_range(question, value)
+               and rule_passes(question, value)]
+    return fitting[0] if fitting else (candidates[0] if candidates else None)
+
+
+def _in_range(question, value) -> bool:
+    if question.kind != QuestionKind.number:
+        return True
+    return (question.min_value is None or value >= question.min_value) and \
+        (question.max_value is None or value <= question.max_value)
 
 
 def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
@@ -110,7 +155,8 @@ def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
                                 reason_ru="Стаж службы в таможенных органах — менее трёх лет.")
         created += 1
     english = find_user_by_email("applicant.en@demo.rocb.example")
-    if english is not None and call.is_open_at(utcnow()):  # a draft half done, to resume
+    if english is not None and call.is_open_at(utcnow()) \
+            and call_form(call).section("languages") is not None:  # a draft half done, to resume
         application = services.start_application(call, applicant=english, language="en",
                                                  now=now)
         services.save_section(application, "languages", answers={

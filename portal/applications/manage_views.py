@@ -9,15 +9,16 @@ from flask_login import current_user
 from portal.applications import bp, services
 from portal.applications.eligibility import application_problems, flagged_applications
 from portal.applications.forms import ScreenOutForm
+from portal.applications.layout import call_form
 from portal.applications.models import Application, ApplicationState
 from portal.applications.queries import administrations_of_call, call_applications_query
-from portal.applications.sections import FORM_SECTIONS
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.pagination import RowsPagination, requested_page
 from portal.permissions import can_manage_applications, require
+from portal.questions.rules import rule_text
 from portal.search import collation_key
 
 PER_PAGE = 50
@@ -63,8 +64,11 @@ def manage_application(application_id: int):
     application = db.get_or_404(Application, application_id)
     if application.state == ApplicationState.draft:
         abort(404)  # drafts are the applicant's own business until submitted
+    layout = call_form(application.call)
     return render_template("applications/manage_view.html", application=application,
-                           sections=FORM_SECTIONS,
+                           answers=layout.display_answers(application),
+                           failed_rules=[rule_text(question) for question, _why
+                                         in layout.rule_failures(application)],
                            eligibility=application_problems(application))
 
 

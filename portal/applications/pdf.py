@@ -5,8 +5,8 @@ import io
 from flask import render_template
 from flask_babel import force_locale
 
+from portal.applications.layout import call_form
 from portal.applications.models import Application
-from portal.applications.sections import FORM_SECTIONS
 
 
 def application_pdf(application: Application) -> io.BytesIO:
@@ -15,7 +15,7 @@ def application_pdf(application: Application) -> io.BytesIO:
 
     with force_locale(application.applicant.preferred_language):
         html = render_template("applications/pdf.html", application=application,
-                               sections=FORM_SECTIONS)
+                               answers=call_form(application.call).display_answers(application))
     buffer = io.BytesIO()
     HTML(string=html).write_pdf(buffer)
     buffer.seek(0)

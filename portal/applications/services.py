@@ -1,6 +1,6 @@
 """The rules of applying: starting, saving sections, documents, submitting, withdrawing, screening."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import filetype
@@ -12,6 +12,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from portal.applications.layout import CallForm, call_form
 from portal.applications.models import (
     Application,
     ApplicationSection,
@@ -20,20 +21,13 @@ from portal.applications.models import (
     DocumentKind,
     ReferenceCounter,
 )
-from portal.applications.sections import (
-    FORM_SECTIONS,
-    SECTIONS_BY_KEY,
-    document_kinds,
-    field_label,
-    missing_answers,
-    missing_documents,
-)
 from portal.audit.services import record_event
 from portal.calls.models import Call, CallState
 from portal.database import add_first_row
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.pdf_structure import page_count
+from portal.questions.models import FILE_TYPES, Question, QuestionKind
 from portal.selection.stamps import raise_inputs
 from portal.storage import TooLarge, document_name, storage
 from portal.urls import public_url
@@ -89,14 +83,31 @@ class IncompleteApplication(ApplicationError):
         super().__init__(_l("The application cannot be submitted yet."), problems)
 
 
+class IneligibleApplication(ApplicationError):
+    """An answer breaks one of the call's eligibility rules; `problems` say which and why."""
+
+    def __init__(self, problems):
+        super().__init__(_l("The application cannot be submitted: your answers do not meet "
+                            "this call's eligibility rules."), problems)
+
+
 class DocumentRefused(ApplicationError):
     pass
+
+
+class UnknownSection(ApplicationError):
+    def __init__(self):
+        super().__init__(_l("This call's form has no such section."))
 
 
 @dataclass
 class SaveResult:
     complete: bool
     missing: list[str]
+    # (question, why) for each eligibility rule the section's answers break.
+    rule_failures: list = field(default_factory=list)
+    # A file question's answer key → why its upload was refused (the other answers are kept).
+    file_errors: dict = field(default_factory=dict)
 
 
 def find_application(call: Call, applicant) -> Application | None:
@@ -162,16 +173,25 @@ def _check_editable(application: Application, now: datetime, too_late=None) -> N
 
 
 def save_section(application: Application, key: str, *, answers: dict, expected_version: int,
-                 now: datetime) -> SaveResult:
-    """Store a section's answers. Raises NotEditable, DeadlinePassed or StaleSection.
+                 now: datetime, files: dict | None = None, actor=None,
+                 form: CallForm | None = None) -> SaveResult:
+    """Store a section's answers, merged into those stored: an answer the page did not send
+    (a question added, hidden or retired while the applicant typed) is kept. `files` maps
+    file questions to their uploads, each stored as a document of its own (a refused one is
+    reported in `file_errors`, and the answers are saved all the same). Raises NotEditable,
+    DeadlinePassed, UnknownSection or StaleSection.
 
     The version check and increment happen in one conditional UPDATE, so of two saves
     made from the same page only the first is kept. Flushes.
     """
     _check_editable(application, now)
-    section_def = SECTIONS_BY_KEY[key]
-    missing = missing_answers(section_def, answers)
+    form = form or call_form(application.call)
+    section = form.section(key)
+    if section is None or section.form_class is None:
+        raise UnknownSection()
     stored = application.section(key)
+    merged = {**(stored.answers if stored else {}), **answers}
+    missing = form.missing_answers(section, merged, application)
     if stored is None:
         if expected_version != 0:
             raise StaleSection()
@@ -186,7 +206,7 @@ def save_section(application: Application, key: str, *, answers: dict, expected_
         .where(ApplicationSection.application_id == application.id,
                ApplicationSection.key == key,
                ApplicationSection.version == expected_version)
-        .values(answers=answers, version=expected_version + 1, complete=not missing,
+        .values(answers=merged, version=expected_version + 1, complete=not missing,
                 updated_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -194,63 +214,111 @@ def save_section(application: Application, key: str, *, answers: dict, expected_
         db.session.refresh(stored)
         raise StaleSection()
     db.session.refresh(stored)
-    if key == "personal" and answers.get("full_name"):
-        application.applicant_name = answers["full_name"]
+    file_errors = _store_answer_files(application, section, files or {}, actor=actor, now=now)
+    if files:
+        missing = form.missing_answers(section, merged, application)
+        stored.complete = not missing
+    if key == "personal" and merged.get("full_name"):
+        application.applicant_name = merged["full_name"]
     if key == "personal":
-        application.applicant_native_name = (answers.get("native_name") or "")[:200]
-    if key == "professional" and answers.get("administration_code"):
-        application.administration_code = answers["administration_code"]
+        application.applicant_native_name = (merged.get("native_name") or "")[:200]
+    if key == "professional" and merged.get("administration_code"):
+        application.administration_code = merged["administration_code"]
     application.updated_at = now
     db.session.flush()
     return SaveResult(complete=not missing,
-                      missing=[field_label(section_def, name) for name in missing])
+                      missing=[form.field_label(section, name) for name in missing],
+                      rule_failures=[(question, why) for question, why
+                                     in form.rule_failures(application)
+                                     if question.section_key == key],
+                      file_errors=file_errors)
+
+
+def _store_answer_files(application, section, files: dict, *, actor, now) -> dict:
+    """Each upload of a file question of the section stored (add_document); the refused
+    ones' messages by answer key."""
+    errors = {}
+    asked = {question.id for question in section.questions}
+    for question, upload in files.items():
+        if question.id not in asked or upload is None or not getattr(upload, "filename", ""):
+            continue
+        try:
+            add_document(application, kind=DocumentKind.answer, question=question,
+                         stream=upload.stream, filename=upload.filename, actor=actor, now=now)
+        except DocumentRefused as exc:
+            errors[question.answer_key] = exc.message
+    return errors
 
 
 def add_document(application: Application, *, kind: DocumentKind, stream, filename: str,
-                 actor, now: datetime) -> Document:
+                 actor, now: datetime, question: Question | None = None) -> Document:
     """Store an uploaded file after judging it by its content. Raises DocumentRefused.
 
     A PDF must parse as one (pypdf, in a child process bounded in memory and time). The file
     is named with the extension of the type it was verified to be, whatever the uploader's
     was. A refused file is removed from storage before this returns. A CV or nomination
-    letter replaces the previous one. Flushes.
+    letter replaces the previous one; a file answering a `question` (kind `answer`), the
+    previous answer to that question. Flushes.
     """
     _check_editable(application, now, UPLOAD_TOO_LATE)
+    if (kind == DocumentKind.answer) != (question is not None):
+        raise DocumentRefused(_l("This call's form has no such question."))
     name = clean_filename(filename)
     config = current_app.config
+    limit = _size_limit(question, config)
     try:
-        stored = storage().save(stream, max_size=config["MAX_DOCUMENT_SIZE"])
+        stored = storage().save(stream, max_size=limit)
     except TooLarge:
         raise DocumentRefused(_l("The file is larger than %(size)s MB.",
-                                 size=config["MAX_DOCUMENT_SIZE"] // (1024 * 1024))) from None
+                                 size=limit // (1024 * 1024))) from None
     content_type = filetype.guess_mime(stored.head)
-    problem = (_judge(application, kind, content_type, stored.size, config)
+    problem = (_judge(application, kind, question, content_type, stored.size, config)
                or _unreadable(content_type, stored.key, config))
     if problem is not None:
         storage().delete(stored.key)
         raise DocumentRefused(problem)
     replaced = []
-    if kind != DocumentKind.certificate:
+    if kind == DocumentKind.answer:
+        replaced = [d for d in application.documents_of(kind) if d.question_id == question.id]
+    elif kind != DocumentKind.certificate:
         replaced = application.documents_of(kind)
-        for old in replaced:
-            application.documents.remove(old)
+    for old in replaced:
+        application.documents.remove(old)
     document = Document(kind=kind, original_name=document_name(name, content_type),
-                        content_type=content_type,
+                        content_type=content_type, question=question,
                         size=stored.size, sha256=stored.sha256, storage_key=stored.key,
                         uploaded_at=now)
     application.documents.append(document)
     application.updated_at = now
     db.session.flush()
     _delete_files_after_commit([old.storage_key for old in replaced])
+    details = {"question": question.id} if question is not None else {}
     record_event("application.document_added", actor=actor, obj=application, kind=kind.value,
-                 sha256=stored.sha256)
+                 sha256=stored.sha256, **details)
     return document
 
 
-def _judge(application, kind, content_type, size, config):
-    if kind not in document_kinds(application.call):
+def _size_limit(question: Question | None, config) -> int:
+    """The largest file in bytes: the portal's limit, or a file question's if smaller."""
+    limit = config["MAX_DOCUMENT_SIZE"]
+    if question is not None and question.max_size_mb:
+        limit = min(limit, question.max_size_mb * 1024 * 1024)
+    return limit
+
+
+def accepted_types(question: Question) -> list[str]:
+    """The FILE_TYPES keys a file question accepts (a PDF when it names none)."""
+    return [key for key in (question.file_types or ["pdf"]) if key in FILE_TYPES] or ["pdf"]
+
+
+def _judge(application, kind, question, content_type, size, config):
+    if kind == DocumentKind.answer:
+        return _judge_answer(application, question, content_type, size, config)
+    if kind == DocumentKind.anonymised_cv and not application.call.blind_review:
         return _l("This call is not reviewed blind: reviewers read your CV itself, so no "
                   "anonymised CV is needed.")
+    if kind not in call_form(application.call).document_kinds():
+        return _l("This call does not ask for this document.")
     if size == 0:
         return _l("The file is empty.")
     if content_type not in ALLOWED_TYPES[kind]:
@@ -263,8 +331,26 @@ def _judge(application, kind, content_type, size, config):
         return lazy_ngettext("You can upload at most %(num)d certificate.",
                              "You can upload at most %(num)d certificates.",
                              config["MAX_CERTIFICATES"])
-    total = sum(d.size for d in application.documents if d.kind != kind or
-                kind == DocumentKind.certificate) + size
+    return _over_total(application, lambda d: d.kind != kind or
+                       kind == DocumentKind.certificate, size, config)
+
+
+def _judge_answer(application, question, content_type, size, config):
+    if question.call_id != application.call_id or question.kind != QuestionKind.file \
+            or question.is_retired:
+        return _l("This call's form has no such question.")
+    if size == 0:
+        return _l("The file is empty.")
+    types = accepted_types(question)
+    if not any(content_type in FILE_TYPES[key] for key in types):
+        return _l("This file is not of a type this question accepts (%(types)s), judged by "
+                  "its content, not its name.", types=", ".join(k.upper() for k in types))
+    return _over_total(application, lambda d: d.question_id != question.id, size, config)
+
+
+def _over_total(application, kept, size, config):
+    """Why the documents kept plus this one would be too much, or None."""
+    total = sum(d.size for d in application.documents if kept(d)) + size
     if total > config["MAX_APPLICATION_DOCUMENTS_SIZE"]:
         return _l("All documents together may not exceed %(size)s MB.",
                   size=config["MAX_APPLICATION_DOCUMENTS_SIZE"] // (1024 * 1024))
@@ -319,24 +405,34 @@ def _delete_files_after_commit(keys: list[str]) -> None:
                 storage().delete(key)
 
 
-def submission_problems(application: Application) -> list[str]:
-    """Everything still missing before the application can be submitted."""
+def submission_problems(application: Application, form: CallForm | None = None) -> list[str]:
+    """Everything still missing before the application can be submitted, as the call's form
+    asks it."""
+    form = form or call_form(application.call)
     problems = []
-    for section in FORM_SECTIONS:
-        missing = missing_answers(section, application.answers(section.key))
+    for section in form.form_section_list:
+        missing = form.missing_answers(section, application.answers(section.key), application)
         for name in missing:
             problems.append(_l("%(section)s: %(field)s", section=section.title,
-                               field=field_label(section, name)))
-    for kind in missing_documents(application):
+                               field=form.field_label(section, name)))
+    for kind in form.missing_documents(application):
         problems.append(_l("Documents: %(document)s", document=kind.label))
     return problems
+
+
+def rule_failures(application: Application, form: CallForm | None = None) -> list[str]:
+    """Why the application's answers make it ineligible, for the applicant (their language),
+    one sentence per eligibility rule broken."""
+    form = form or call_form(application.call)
+    return [why for _question, why in form.rule_failures(application)]
 
 
 def submit_application(application: Application, *, actor, now: datetime) -> bool:
     """draft → submitted, with a reference number and a confirmation e-mail.
 
     Returns False when another request submitted it first (nothing more happens).
-    Raises DeadlinePassed, NotEditable or IncompleteApplication. The moment is the
+    Raises DeadlinePassed, NotEditable, IncompleteApplication or IneligibleApplication (an
+    answer breaks one of the call's eligibility rules). The moment is the
     server's: nothing the browser sends plays a part. Flushes.
     """
     if application.state != ApplicationState.draft:
@@ -345,9 +441,13 @@ def submit_application(application: Application, *, actor, now: datetime) -> boo
         raise NotEditable()
     if not is_editable(application, now):
         raise DeadlinePassed(SUBMISSION_TOO_LATE)
-    problems = submission_problems(application)
+    form = call_form(application.call)
+    problems = submission_problems(application, form)
     if problems:
         raise IncompleteApplication(problems)
+    failures = rule_failures(application, form)
+    if failures:
+        raise IneligibleApplication(failures)
     # Only one of several simultaneous submits changes the row; the others see 0 rows.
     claimed = db.session.execute(
         sa.update(Application)

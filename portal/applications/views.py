@@ -1,9 +1,10 @@
 """The applicant's pages: start, sections, documents, check your answers, submit, withdraw."""
 
+import json
 from datetime import date
 
 import sqlalchemy.orm as so
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import DateField
@@ -11,21 +12,16 @@ from wtforms import DateField
 from portal.applications import bp, services
 from portal.applications.eligibility import application_problems
 from portal.applications.forms import ConfirmForm, StartForm, SubmitForm, UploadForm
+from portal.applications.layout import CallForm, call_form
 from portal.applications.models import Application, Document, DocumentKind
 from portal.applications.queries import applications_of
-from portal.applications.sections import (
-    REQUIRED_DOCUMENTS,
-    SECTIONS_BY_KEY,
-    document_kinds,
-    missing_answers,
-    next_section,
-    progress,
-)
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.permissions import can_apply, can_view_application, is_owner
+from portal.questions.models import QuestionKind
+from portal.questions.rules import failure_message
 from portal.storage import storage
 
 
@@ -84,8 +80,10 @@ def start_application(call_id: int):
 def view_application(application_id: int):
     application = _own_application(application_id)
     now = utcnow()
+    layout = call_form(application.call)
     return render_template("applications/overview.html", application=application,
-                           progress=progress(application),
+                           progress=layout.progress(application),
+                           answers=layout.display_answers(application),
                            status=services.applicant_status(application, now),
                            editable=services.is_editable(application, now),
                            missed_deadline=services.missed_deadline(application, now))
@@ -96,7 +94,8 @@ def view_application(application_id: int):
 @login_required
 def edit_section(application_id: int, key: str):
     application = _own_application(application_id)
-    section = SECTIONS_BY_KEY.get(key)
+    layout = call_form(application.call)
+    section = layout.section(key)
     if section is None or section.form_class is None:
         abort(404)
     # A page loaded in time keeps its text when it is sent late (the save then says so).
@@ -104,14 +103,16 @@ def edit_section(application_id: int, key: str):
                                     and not services.is_editable(application, utcnow())):
         return redirect(url_for("applications.view_application", application_id=application.id))
     stored = application.section(key)
-    form = section.form_class(data={**_stored_answers(section.form_class, stored),
-                                    "version": stored.version if stored else 0})
+    form_class = layout.form_class(section)
+    form = form_class(data={**layout.form_data(section, _stored_answers(form_class, stored)),
+                            "version": stored.version if stored else 0})
     saved_version = None
     if form.validate_on_submit():
         try:
-            result = services.save_section(application, key, answers=form.answers(),
-                                           expected_version=_int(form.version.data),
-                                           now=utcnow())
+            result = services.save_section(
+                application, key, answers=layout.answers_from(section, form),
+                expected_version=_int(form.version.data), now=utcnow(),
+                files=_uploads(section, form), actor=current_user, form=layout)
         except services.StaleSection as exc:
             db.session.rollback()
             form.form_errors.append(str(exc.message))
@@ -122,28 +123,99 @@ def edit_section(application_id: int, key: str):
         else:
             application_id = application.id  # read before the commit expires the object
             db.session.commit()
-            return _after_save(application_id, key, result)
+            if not result.file_errors:
+                return _after_save(application_id, key, result, layout)
+            # The answers are saved; the refused files are said beside their fields.
+            flash(_("Your answers were saved, but a file was not: see below."), "warning")
+            for name, message in result.file_errors.items():
+                form[name].errors = [*form[name].errors, str(message)]
+            stored = application.section(key)
+            form.version.data = stored.version
     return render_template("applications/section.html", application=application,
-                           section=section, form=form, progress=progress(application),
-                           saved_version=saved_version, missing=_still_missing(section, stored))
+                           section=section, form=form, progress=layout.progress(application),
+                           saved_version=saved_version,
+                           missing=_still_missing(layout, section, stored, application),
+                           questions=layout.by_answer_key,
+                           rule_failures=_rule_failures(layout, section, application),
+                           rule_attributes=_rule_attributes(section),
+                           file_limits=_file_limits(section),
+                           files=_answer_files(application),
+                           editable=services.is_editable(application, utcnow()))
 
 
-def _still_missing(section, stored) -> list[str]:
+def _uploads(section, form) -> dict:
+    """The files sent for the section's file questions."""
+    return {question: form[question.answer_key].data for question in section.questions
+            if question.kind == QuestionKind.file}
+
+
+def _rule_failures(layout: CallForm, section, application) -> dict[str, str]:
+    """Answer key → why its saved answer makes the application ineligible."""
+    return {question.answer_key: why for question, why in layout.rule_failures(application)
+            if question.section_key == section.key}
+
+
+def _rule_attributes(section) -> dict[str, dict]:
+    """Answer key → the data attributes with which the page's script checks an answer
+    against its question's eligibility rule as soon as it changes (portal.js)."""
+    return {question.answer_key: {
+        "data-rule-kind": question.kind.value,
+        "data-rule-operator": question.rule_operator.value,
+        "data-rule-value": json.dumps(question.rule_value),
+        "data-rule-message": failure_message(question),
+        "data-rule-target": f"{question.answer_key}-rule",
+    } for question in section.questions if question.has_rule}
+
+
+# The extensions a file chooser offers for each accepted type (the content is what counts).
+EXTENSIONS_OF_TYPE = {"pdf": ".pdf", "jpeg": ".jpg,.jpeg", "png": ".png", "docx": ".docx",
+                      "xlsx": ".xlsx"}
+
+
+def _file_limits(section) -> dict[str, dict]:
+    """Answer key → the types (for people and for the file chooser) and the largest size in MB
+    of each file question of the section."""
+    largest = current_app.config["MAX_DOCUMENT_SIZE"] // (1024 * 1024)
+    limits = {}
+    for question in section.questions:
+        if question.kind == QuestionKind.file:
+            types = services.accepted_types(question)
+            limits[question.answer_key] = {
+                "types": ", ".join(key.upper() for key in types),
+                "accept": ",".join(EXTENSIONS_OF_TYPE.get(key, "") for key in types),
+                "size": min(largest, question.max_size_mb or largest)}
+    return limits
+
+
+def _answer_files(application) -> dict[int, list]:
+    files = {}
+    for document in application.documents:
+        if document.question_id is not None:
+            files.setdefault(document.question_id, []).append(document)
+    return files
+
+
+def _still_missing(layout: CallForm, section, stored, application) -> list[str]:
     """The required answers a saved section lacks, to mark beside their fields (a section
     never saved yet is not marked: nothing has been left out of it so far)."""
     if stored is None or stored.version == 0:
         return []
-    return missing_answers(section, stored.answers)
+    return layout.missing_answers(section, stored.answers, application)
 
 
-def _after_save(application_id: int, key: str, result):
+def _after_save(application_id: int, key: str, result, layout: CallForm):
+    if result.rule_failures:
+        flash(_("Saved. Your answers do not meet this call's eligibility rules: %(rules)s",
+                rules=" ".join(why for _question, why in result.rule_failures)), "danger")
+        return redirect(url_for("applications.edit_section", application_id=application_id,
+                                key=key))
     if not result.complete:
         flash(_("Saved as a draft. Before you can submit, please also fill in: %(fields)s.",
                 fields=", ".join(result.missing)), "warning")
         return redirect(url_for("applications.edit_section", application_id=application_id,
                                 key=key))
     flash(_("Section saved."), "success")
-    following = next_section(key)
+    following = layout.next_section(key)
     if following is None:
         return redirect(url_for("applications.check_answers", application_id=application_id))
     if following.form_class is None:
@@ -180,11 +252,14 @@ def documents(application_id: int):
     if request.method == "GET" and services.missed_deadline(application, utcnow()):
         return redirect(url_for("applications.view_application", application_id=application.id))
     form = UploadForm()
+    layout = call_form(application.call)
     if form.validate_on_submit():
         try:
             kind = DocumentKind(form.kind.data)
         except ValueError:
             abort(400)
+        if kind == DocumentKind.answer:
+            abort(400)  # answered on the question's own section page
         upload = request.files.get("file")
         try:
             services.add_document(application, kind=kind, stream=upload.stream if upload else None,
@@ -198,8 +273,9 @@ def documents(application_id: int):
             flash(_("%(document)s uploaded.", document=kind.label), "success")
             return redirect(url_for("applications.documents", application_id=application.id))
     return render_template("applications/documents.html", application=application, form=form,
-                           progress=progress(application), kinds=document_kinds(application.call),
-                           required_kinds=REQUIRED_DOCUMENTS,
+                           progress=layout.progress(application),
+                           kinds=layout.document_kinds(),
+                           required_kinds=layout.required_documents(),
                            failed_kind=form.kind.data if form.errors else None,
                            editable=services.is_editable(application, utcnow()))
 
@@ -212,7 +288,8 @@ def remove_document(application_id: int, document_id: int):
     """Asks first, on a page of its own (so without any script), then removes the file."""
     application = _own_application(application_id)
     document = _document_of(application, document_id)
-    back = url_for("applications.documents", application_id=application.id)
+    layout = call_form(application.call)
+    back = _document_page(application, document)
     if request.method == "GET" and not services.is_editable(application, utcnow()):
         return redirect(back)
     form = ConfirmForm()
@@ -224,11 +301,21 @@ def remove_document(application_id: int, document_id: int):
             flash(str(exc.message), "danger")
         else:
             db.session.commit()
-            flash(_("%(document)s removed.", document=document.kind.label), "info")
+            flash(_("%(document)s removed.", document=document.file_name
+                    if document.question is not None else document.kind.label), "info")
         return redirect(back)
+    required = (document.question.required if document.question is not None
+                else document.kind in layout.required_documents())
     return render_template("applications/remove_document.html", application=application,
-                           document=document, form=form,
-                           required=document.kind in REQUIRED_DOCUMENTS)
+                           document=document, form=form, required=required, back=back)
+
+
+def _document_page(application: Application, document: Document) -> str:
+    """The page a document was uploaded on: its question's section, or the documents."""
+    if document.question is not None:
+        return url_for("applications.edit_section", application_id=application.id,
+                       key=document.question.section_key)
+    return url_for("applications.documents", application_id=application.id)
 
 
 def _document_of(application: Application, document_id: int) -> Document:
@@ -260,12 +347,17 @@ def check_answers(application_id: int):
 
 
 def _check_page(application: Application, form, problems=None):
-    """The answers to check, what is missing, what contradicts the call's eligibility rules
-    (a warning: the coordinators decide) and, while it can succeed, the declaration."""
+    """The answers to check, what is missing, which of the call's eligibility rules the
+    answers break (submission is refused), what contradicts its checked conditions (a
+    warning: the coordinators decide) and, while it can succeed, the declaration."""
     editable = services.is_editable(application, utcnow())
+    layout = call_form(application.call)
     return render_template("applications/check.html", application=application,
-                           problems=problems or services.submission_problems(application),
-                           form=form, progress=progress(application), editable=editable,
+                           problems=problems or services.submission_problems(application, layout),
+                           rule_failures=services.rule_failures(application, layout)
+                           if editable else [],
+                           answers=layout.display_answers(application),
+                           form=form, progress=layout.progress(application), editable=editable,
                            eligibility=application_problems(application) if editable else [])
 
 
@@ -279,10 +371,13 @@ def submit(application_id: int):
     if form.validate_on_submit():
         try:
             services.submit_application(application, actor=current_user, now=utcnow())
-        except services.ApplicationError as exc:
+        except services.IncompleteApplication as exc:
             db.session.rollback()
             form.form_errors.append(str(exc.message))
             problems = [str(p) for p in exc.problems]
+        except services.ApplicationError as exc:  # the rules broken are listed on the page
+            db.session.rollback()
+            form.form_errors.append(str(exc.message))
         else:
             db.session.commit()
             return redirect(url_for("applications.submitted", application_id=application.id))

@@ -84,6 +84,12 @@ def rule_failure(question: Question, stored, language: str | None = None) -> str
     locale, with the question's texts in `language` or the viewer's), or None if it does not."""
     if rule_passes(question, stored):
         return None
+    return failure_message(question, language)
+
+
+def failure_message(question: Question, language: str | None = None) -> str:
+    """What an applicant whose answer breaks the question's rule reads (rule_failure), said
+    before any answer is given: the page's script shows it as soon as an answer breaks it."""
     language = language or current_language()
     own = question.text("rule_message", language)
     if own:
