@@ -19,6 +19,7 @@ from portal.accounts.models import User
 from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
 from portal.phrases import LANGUAGE_NAMES
+from portal.reports.answers import call_answers, exported_questions
 from portal.selection.queries import RankingRow, call_ranking
 
 # A cell starting with one of these is a formula (or can start one) in Excel and LibreOffice.
@@ -75,8 +76,16 @@ def application_table(call, ranking: list[RankingRow]) -> Table:
                _("Standard deviation (points)"), _("Lowest total (points)"),
                _("Highest total (points)"), _("Reviews missing"), _("Disagreement"),
                _("Decision"), _("Waiting list position"), _("Decision note")]
+    applications = [row.application for row in ranking] + ineligible_applications(call.id)
     rows = [_ranked_row(row) for row in ranking]
-    rows += [_unranked_row(application) for application in ineligible_applications(call.id)]
+    rows += [_unranked_row(application) for application in applications[len(ranking):]]
+    # Then a column per question of the call (a retired one if it has answers), headed by its
+    # text in the current language.
+    answers = call_answers(call)
+    questions = exported_questions(answers)
+    headers += [question.text("text") for question in questions]
+    for application, row in zip(applications, rows, strict=True):
+        row += [answers.export_value(application.id, question) for question in questions]
     return Table(headers, rows)
 
 
