@@ -1,4 +1,9 @@
-"""Every document of a call's applications as one ZIP archive, with a manifest."""
+"""Every document of a call's applications as one ZIP archive, with a manifest.
+
+A file answering one of the call's questions is named by the question's number in the form
+(question-3-1.pdf) and the manifest gives the question's text. The archive is the
+coordinators'; reviewers download files one by one, as Document.shown_to_reviewers allows.
+"""
 
 import re
 import tempfile
@@ -12,6 +17,8 @@ from flask_babel import gettext as _
 
 from portal.applications.models import Application, ApplicationState
 from portal.extensions import db
+from portal.questions.models import questions_of, sections_of
+from portal.reports.answers import in_form_order
 from portal.reports.exports import Table, csv_bytes
 from portal.storage import EXTENSIONS, storage
 
@@ -35,12 +42,23 @@ def ascii_name(text: str, fallback: str) -> str:
     return name or fallback
 
 
-def entry_name(application: Application, document, n: int) -> str:
-    """<reference>/<kind>-<n>.<ext>: ASCII, no folders or dots from the uploaded name, and the
+def entry_name(application: Application, document, n: int, question_number: int | None = None
+               ) -> str:
+    """<reference>/<kind>-<n>.<ext>, or for a file answering question 3 of the form
+    <reference>/question-3-<n>.<ext>: ASCII, no folders or dots from the uploaded name, and the
     extension of the type the content was verified to be, never the uploader's."""
     extension = EXTENSIONS.get(document.content_type, "bin")
     reference = ascii_name(application.reference or "", f"application-{application.id}")
+    if question_number is not None:
+        return f"{reference}/question-{question_number}-{n}.{extension}"
     return f"{reference}/{document.kind.value}-{n}.{extension}"
+
+
+def question_numbers(call) -> dict[int, tuple[int, str]]:
+    """question id → (its number in the form, its text in the current language), for every
+    question of the call, retired ones included (two queries)."""
+    questions = in_form_order(questions_of(call.id, include_retired=True), sections_of(call.id))
+    return {q.id: (n, q.text("text")) for n, q in enumerate(questions, start=1)}
 
 
 def documents_archive(call) -> tempfile.SpooledTemporaryFile:
@@ -51,14 +69,16 @@ def documents_archive(call) -> tempfile.SpooledTemporaryFile:
     files = storage()
     manifest = Table([_("File in the archive"), _("Reference number"), _("Applicant"),
                       _("Kind of document"), _("Original file name"), _("Size (bytes)"),
-                      "SHA-256"], [])
+                      "SHA-256", _("Question")], [])
+    numbers = question_numbers(call)
     archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT)
     with zipfile.ZipFile(archive, "w") as zf:
         for application in archived_applications(call.id):
             counts = Counter()
             for document in application.documents:
-                counts[document.kind] += 1
-                name = entry_name(application, document, counts[document.kind])
+                number, question = numbers.get(document.question_id, (None, ""))
+                counts[document.kind, number] += 1
+                name = entry_name(application, document, counts[document.kind, number], number)
                 # PDFs and images are compressed already; deflating them wastes time.
                 compression = (zipfile.ZIP_DEFLATED if name.endswith((".doc", ".docx", ".txt"))
                                else zipfile.ZIP_STORED)
@@ -72,7 +92,9 @@ def documents_archive(call) -> tempfile.SpooledTemporaryFile:
                     zf.write(source, name, compress_type=compression)
                 manifest.rows.append([name, application.reference, application.applicant_name,
                                       document.kind.label, document.file_name,
-                                      document.size, document.sha256])
+                                      document.size, document.sha256,
+                                      _("%(number)d. %(question)s", number=number,
+                                        question=question) if number else ""])
         zf.writestr("manifest.csv", csv_bytes(manifest))
     archive.seek(0)
     return archive

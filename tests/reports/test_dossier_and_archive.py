@@ -84,7 +84,8 @@ def test_documents_zip_holds_every_submitted_document_and_a_manifest(
     assert {name: hashlib.sha256(archive.read(name)).hexdigest() for name in expected} == expected
     manifest = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
     assert manifest[0] == ["File in the archive", "Reference number", "Applicant",
-                           "Kind of document", "Original file name", "Size (bytes)", "SHA-256"]
+                           "Kind of document", "Original file name", "Size (bytes)", "SHA-256",
+                           "Question"]
     assert {row[0]: (row[1], int(row[5]), row[6]) for row in manifest[1:]} == {
         name: (name.split("/")[0], len(archive.read(name)), sha256)
         for name, sha256 in expected.items()}
