@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.administrations import bp as administrations_bp
     from portal.applications import bp as applications_bp
     from portal.audit import bp as audit_bp
+    from portal.callforms import bp as callforms_bp
     from portal.calls import bp as calls_bp
     from portal.main import bp as main_bp
     from portal.notifications import bp as notifications_bp
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(administrations_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(callforms_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(selection_bp)

@@ -63,6 +63,18 @@ FORM_DATA = {
     "calls.edit_criterion": {"name_en": "Changed", "weight": "2", "scale_min": "0",
                              "scale_max": "10"},
     "calls.delete_criterion": {},
+    "callforms.add_question": {"section_key": "professional", "kind": "number",
+                               "text_en": "Years", "text_ru": "Годы"},
+    "callforms.edit_question": {"section_key": "professional", "kind": "short_text",
+                                "text_en": "Changed", "text_ru": "Изменён", "version": "1"},
+    "callforms.move_question": {"direction": "up"},
+    "callforms.remove_question": {},
+    "callforms.restore_question": {},
+    "callforms.add_section": {"title_en": "More", "title_ru": "Ещё"},
+    "callforms.edit_section": {"title_en": "Changed", "title_ru": "Изменён"},
+    "callforms.move_section": {"direction": "down"},
+    "callforms.delete_section": {},
+    "callforms.form_settings": {"phone": "optional", "version": "1"},
     "calls.copy_call": {"programme_year": "2028"},
 }
 

@@ -42,6 +42,23 @@ class _CallPage(str):
                                    "criterion_id": call.criteria[0].id})
 
 
+class _FormPage(str):
+    """A page of a call's form builder that names a question or a section of the call's own:
+    one of each is made in the call given as `call_id`."""
+
+    def format(self, **ids):
+        from portal.extensions import db
+        from portal.questions.models import FormSection, Question, QuestionKind
+
+        question = Question(call_id=ids["call_id"], section_key="professional",
+                            kind=QuestionKind.short_text, text_en="Theme", text_ru="Тема")
+        section = FormSection(call_id=ids["call_id"], key="extra-1", title_en="More",
+                              title_ru="Ещё")
+        db.session.add_all([question, section])
+        db.session.commit()
+        return str(self).format(**{**ids, "question_id": question.id, "section_id": section.id})
+
+
 REVIEWER_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 200, "coordinator": 403,
                  "admin": 403}
 COORDINATOR_POSTS = {**COORDINATOR_ONLY, "coordinator": 302}
@@ -145,6 +162,30 @@ ROUTES = {
     "calls.delete_criterion": ("GET", _CallPage(
         "/manage/calls/{call_id}/criteria/{criterion_id}/delete"), COORDINATOR_ONLY),
     "calls.view_call": ("GET", _CallPage("/calls/{slug}"), PUBLIC),
+    "callforms.form_page": ("GET", "/manage/calls/{call_id}/form", COORDINATOR_ONLY),
+    "callforms.add_question": (
+        "GET", "/manage/calls/{call_id}/form/questions/new?section=professional&kind=number",
+        COORDINATOR_ONLY),
+    "callforms.edit_question": ("GET", _FormPage(
+        "/manage/calls/{call_id}/form/questions/{question_id}"), COORDINATOR_ONLY),
+    "callforms.move_question": ("POST", _FormPage(
+        "/manage/calls/{call_id}/form/questions/{question_id}/move"), COORDINATOR_POSTS),
+    "callforms.remove_question": ("POST", _FormPage(
+        "/manage/calls/{call_id}/form/questions/{question_id}/remove"), COORDINATOR_POSTS),
+    "callforms.restore_question": ("POST", _FormPage(
+        "/manage/calls/{call_id}/form/questions/{question_id}/restore"), COORDINATOR_POSTS),
+    "callforms.add_section": ("GET", "/manage/calls/{call_id}/form/sections/new",
+                              COORDINATOR_ONLY),
+    "callforms.edit_section": ("GET", _FormPage(
+        "/manage/calls/{call_id}/form/sections/{section_id}"), COORDINATOR_ONLY),
+    "callforms.move_section": ("POST", _FormPage(
+        "/manage/calls/{call_id}/form/sections/{section_id}/move"), COORDINATOR_POSTS),
+    "callforms.delete_section": ("POST", _FormPage(
+        "/manage/calls/{call_id}/form/sections/{section_id}/delete"), COORDINATOR_POSTS),
+    "callforms.form_settings": ("GET", "/manage/calls/{call_id}/form/settings",
+                                COORDINATOR_ONLY),
+    "callforms.preview_form": ("GET", "/manage/calls/{call_id}/form/preview/ru",
+                               COORDINATOR_ONLY),
 }
 
 # Served files, not pages: open to everyone by design.
