@@ -60,7 +60,7 @@ def call_answers(call) -> CallAnswers:
                 sa.select(ApplicationSection.application_id, ApplicationSection.key,
                           ApplicationSection.answers)
                 .join(Application, Application.id == ApplicationSection.application_id)
-                .where(Application.call_id == call.id, ApplicationSection.key.in_(keys))):
+                .where(Application.call_id == call.id, ApplicationSection.key.in_(sorted(keys)))):
             own = answers.stored.setdefault(application_id, {})
             for name, value in (stored or {}).items():
                 own[(key, name)] = value

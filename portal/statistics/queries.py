@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.administrations.models import Administration
-from portal.applications.models import Application, ApplicationState
+from portal.applications.models import Application, ApplicationSection, ApplicationState
 from portal.extensions import db
+from portal.questions.models import Question, QuestionKind, questions_of
 from portal.reviews.queries import reviewer_progress
 from portal.selection.models import Decision, Offer, OfferState, Outcome
 from portal.selection.queries import ranked_scores
@@ -31,6 +32,16 @@ class ReviewerProgress:
     submitted: int
 
 
+@dataclass(frozen=True)
+class QuestionCounts:
+    """How the submitted applications answered one choice or yes/no question: a count per
+    choice key ("yes"/"no" for yes/no), in the question's order, and how many did not answer."""
+
+    question: Question
+    counts: dict[str, int]
+    unanswered: int
+
+
 @dataclass
 class CallStatistics:
     by_administration: list[AdministrationCount]
@@ -41,6 +52,7 @@ class CallStatistics:
     reviewers: list[ReviewerProgress]
     outcomes: dict[Outcome, int]
     offers: dict[OfferState, int] | None  # None before publication
+    questions: list[QuestionCounts]  # one per choice and yes/no question of the call
 
     @property
     def submitted(self) -> int:
@@ -111,4 +123,41 @@ def call_statistics(call, locale) -> CallStatistics:
                    for user, assigned, submitted in per_reviewer],
         outcomes=grouped_counts(Decision, Decision.outcome, call.id, Outcome),
         offers=grouped_counts(Offer, Offer.state, call.id, OfferState) if published else None,
+        questions=question_counts(call.id, sum(by_language.values())),
     )
+
+
+COUNTED_KINDS = (QuestionKind.single_choice, QuestionKind.multiple_choice, QuestionKind.yes_no)
+
+
+def question_counts(call_id: int, submitted: int) -> list[QuestionCounts]:
+    """The answers of the `submitted` (not draft) applications to each choice and yes/no
+    question, counted from one read of the sections that hold them: two queries whatever the
+    number of questions (the JSON is counted here, alike on SQLite and PostgreSQL)."""
+    questions = [q for q in questions_of(call_id) if q.kind in COUNTED_KINDS]
+    if not questions:
+        return []
+    sections = db.session.execute(
+        sa.select(ApplicationSection.key, ApplicationSection.answers)
+        .join(Application, Application.id == ApplicationSection.application_id)
+        .where(Application.call_id == call_id, Application.state != ApplicationState.draft,
+               ApplicationSection.key.in_(sorted({q.section_key for q in questions})))).all()
+    return [_counted(q, [(answers or {}).get(q.answer_key) for key, answers in sections
+                         if key == q.section_key], submitted) for q in questions]
+
+
+def _counted(question: Question, answers: list, submitted: int) -> QuestionCounts:
+    if question.kind == QuestionKind.yes_no:
+        keys = ["yes", "no"]
+        chosen = [[{True: "yes", False: "no"}[a]] if isinstance(a, bool) else [] for a in answers]
+    else:
+        keys = [choice["key"] for choice in question.choices or []]
+        chosen = [a if isinstance(a, list) else [a] if isinstance(a, str) else [] for a in answers]
+    counts = dict.fromkeys(keys, 0)
+    answered = 0
+    for keys_chosen in chosen:
+        known = set(keys_chosen) & counts.keys()
+        answered += bool(known)
+        for key in known:
+            counts[key] += 1
+    return QuestionCounts(question, counts, submitted - answered)

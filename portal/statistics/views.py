@@ -8,6 +8,8 @@ from portal.calls.models import Call
 from portal.extensions import db
 from portal.permissions import can_manage_calls, require
 from portal.phrases import LANGUAGE_NAMES
+from portal.questions.kinds import YES_NO
+from portal.questions.models import QuestionKind
 from portal.statistics import bp, charts, queries
 
 
@@ -39,4 +41,20 @@ def chart_data(stats) -> dict:
             [(state.label, count) for state, count in stats.offers.items()])
         if stats.offers is not None else None,
         "colours": (charts.PRIMARY, charts.SECONDARY),
+        "question_charts": [question_chart(counted) for counted in stats.questions],
     }
+
+
+def question_chart(counted) -> dict:
+    """A choice or yes/no question's counts, labelled in the viewer's language: the choices in
+    their order, then the applications that did not answer."""
+    question = counted.question
+    if question.kind == QuestionKind.yes_no:
+        names = {key: str(text) for key, text in YES_NO}
+    else:
+        names = {key: question.choice_label(key) for key in counted.counts}
+    rows = [(names[key], count) for key, count in counted.counts.items()]
+    rows.append((_("No answer"), counted.unanswered))
+    return {"id": f"question-{question.id}", "title": question.text("text"),
+            "several": question.kind == QuestionKind.multiple_choice,
+            "rows": rows, "chart": charts.bar_chart(rows)}
