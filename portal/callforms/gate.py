@@ -21,11 +21,10 @@ def opening_problems(call) -> list:
     problems = []
     form_sections = sections_of(call.id)
     for number, section in enumerate(form_sections, start=1):
-        for language in LANGUAGES:
-            if not getattr(section, f"title_{language}").strip():
-                problems.append(_section_title_missing(number, language))
-            if _one_sided(section, "intro", language):
-                problems.append(_section_intro_missing(number, language))
+        problems += [_section_title_missing(number, language) for language in LANGUAGES
+                     if not getattr(section, f"title_{language}").strip()]
+        problems += [_section_intro_missing(number, language) for language in LANGUAGES
+                     if _one_sided(section, "intro", language)]
     for outline in form_outline(questions_of(call.id), form_sections):
         for number, question in outline.questions:
             problems += question_problems(number, question)
