@@ -114,6 +114,14 @@ class QuestionForm(PortalForm):
         if self.rule_operator.data not in {value for value, _label in self.rule_operator.choices}:
             self.rule_operator.data = ""
 
+    def offer_empty_choice_rows(self) -> None:
+        """Empty rows to add choices in, also when the kind has just become one with choices
+        (the page sent then had no rows)."""
+        empty = sum(1 for entry in self.choices
+                    if not any(entry.form[name].data for name in ("key", "en", "ru")))
+        for _row in range(EXTRA_CHOICE_ROWS - empty):
+            self.choices.append_entry()
+
     def question_data(self) -> dict:
         """The validated entries as services.save_question takes them."""
         data = {name: self[name].data for name in (

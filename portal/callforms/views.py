@@ -14,6 +14,7 @@ from portal.applications.models import DocumentKind
 from portal.applications.sections import FORM_SECTIONS
 from portal.applications.sections import field_label as builtin_label
 from portal.applications.sections import field_names as builtin_names
+from portal.applications.services import accepted_types
 from portal.bilingual import CONTENT_LANGUAGES
 from portal.callforms import bp, services
 from portal.callforms.forms import (
@@ -113,6 +114,8 @@ def edit_question(call_id: int, question_id: int):
 
 
 def _question_page(call: Call, question: Question | None, form, *, locked: bool, stale: bool):
+    if form.shown_kind.has_choices and not locked:
+        form.offer_empty_choice_rows()
     return render_template("callforms/question.html", call=call, question=question, form=form,
                            locked=locked, stale=stale, max_size=services.max_file_size_mb())
 
@@ -293,10 +296,20 @@ def preview_form(call_id: int, lang: str):
                      if section.form_class is not None else None)
                     for section in layout.sections]
     return render_template("callforms/preview.html", call=call, lang=lang, layout=layout,
-                           sections=sections, required=set(layout.required_documents()))
+                           sections=sections, required=set(layout.required_documents()),
+                           file_limits=_file_limits(layout))
 
 
 # --- Helpers ---------------------------------------------------------------------------------
+
+def _file_limits(layout) -> dict[str, dict]:
+    """Answer key → the types and the largest size in MB of each file question, as the
+    applicant's section page says them."""
+    largest = services.max_file_size_mb()
+    return {q.answer_key: {"types": ", ".join(key.upper() for key in accepted_types(q)),
+                           "accept": "", "size": min(largest, q.max_size_mb or largest)}
+            for q in layout.questions if q.kind == QuestionKind.file}
+
 
 def builtin_answer_labels() -> dict[str, str]:
     """The adjustable built-in answers' and documents' names, in the viewer's language."""

@@ -205,3 +205,13 @@ def test_a_question_of_another_call_is_not_found(client, coordinator, draft_call
     assert client.get(f"/manage/calls/{draft_call.id}/form/questions/{question.id}"
                       ).status_code == 404
     assert QuestionKind.short_text == question.kind
+
+
+def test_a_question_turned_into_a_choice_question_is_offered_rows_for_its_choices(
+        client, coordinator, draft_call, add_question, forms):
+    question = add_question(draft_call)
+    url = f"/manage/calls/{draft_call.id}/form/questions/{question.id}"
+    page = _main(forms.post(url, {**_question_form("short_text"), "kind": "multiple_choice",
+                                  "version": str(question.version)}))
+    assert _summary(page) == ["#choices-fieldset Choices: Give at least two choices."]
+    assert page.count('name="choices-') == 3 * 4
