@@ -132,3 +132,69 @@ def test_reviewer_may_download_only_what_the_declarations_show(reviewing, create
     assert allowed == ({DocumentKind.anonymised_cv} if blind else set(documents))
     assert not any(can_download_for_review(create_reviewer(), assignment, document)
                    for document in documents.values())
+
+
+# The call's own questions: a blind reviewer sees only those marked for them.
+HIDDEN_ANSWER = "I served at the Bishkek airport post"
+SHOWN_ANSWER = "Risk profiling of air cargo"
+
+
+def _blind_call_with_questions(db, create_application, create_call, create_reviewer):
+    from portal.questions.models import QuestionKind
+    from tests.applications.questions import add_question
+
+    call = create_call(blind_review=True, form_settings={"other_languages": "hidden"})
+    hidden = add_question(call, QuestionKind.short_text, text_en="Where did you serve?")
+    shown = add_question(call, QuestionKind.short_text, text_en="Your theme",
+                         blind_visible=True)
+    hidden_file = add_question(call, QuestionKind.file, text_en="Your photo")
+    shown_file = add_question(call, QuestionKind.file, text_en="Your work plan",
+                              blind_visible=True)
+
+    class Upload:
+        def __init__(self, name):
+            self.stream, self.filename = io.BytesIO(PDF_BYTES), name
+
+    application = create_application(call=call, complete=True)
+    result = applications.save_section(
+        application, "extra-1", answers={hidden.answer_key: HIDDEN_ANSWER,
+                                         shown.answer_key: SHOWN_ANSWER},
+        expected_version=0, now=utcnow(), actor=application.applicant,
+        files={hidden_file: Upload("photo.pdf"), shown_file: Upload("plan.pdf")})
+    assert result.file_errors == {}
+    applications.add_document(application, kind=DocumentKind.anonymised_cv,
+                              stream=io.BytesIO(PDF_BYTES), filename="anon.pdf",
+                              actor=application.applicant, now=utcnow())
+    applications.submit_application(application, actor=application.applicant, now=utcnow())
+    assignment = services.assign_reviewer(application, create_reviewer(), actor=None,
+                                          now=utcnow())
+    db.session.commit()
+    files = {d.question_id: d for d in application.documents if d.question_id}
+    return assignment, files[hidden_file.id], files[shown_file.id]
+
+
+def test_a_blind_reviewer_sees_only_the_questions_marked_for_blind_reviewers(
+        client, db, login_as, create_application, create_call, create_reviewer):
+    """Fails when the blind flag is ignored (CallForm.blind_reason or
+    Document.shown_to_reviewers answering None/True for every question)."""
+    from portal.reviews.blind import reviewer_answers, reviewer_documents
+
+    assignment, hidden_file, shown_file = _blind_call_with_questions(
+        db, create_application, create_call, create_reviewer)
+    application = assignment.application
+    rows = [row for section, rows in reviewer_answers(application)
+            if section.key == "extra-1" for row in rows]
+    assert rows == [("Your theme", SHOWN_ANSWER), ("Your work plan", "plan.pdf")]
+    assert [document.id for document, _name in reviewer_documents(application)
+            if document.question_id] == [shown_file.id]
+    login_as(assignment.reviewer)
+    url = f"/reviews/{assignment.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert (HIDDEN_ANSWER in html, "photo.pdf" in html, SHOWN_ANSWER in html) == \
+        (False, False, True)
+    assert ("<strong>Where did you serve?, Your photo</strong>. The programme office keeps the "
+            "answers to these questions of the call from blind reviewers.") in html
+    assert "Other languages" not in html  # not asked by this call, so not said to be hidden
+    statuses = (client.get(f"{url}/documents/{hidden_file.id}").status_code,
+                client.get(f"{url}/documents/{shown_file.id}").status_code)
+    assert statuses == (404, 200)

@@ -29,6 +29,66 @@
     update();
   });
 
+  // Eligibility rules of the call's questions: say as soon as an answer breaks one, in the
+  // words the server gives (data-rule-*); saving the section says the same without a script.
+  function ruleAnswer(field, kind) {
+    if (kind === "number") {
+      var text = field.value.trim();
+      return /^-?\d+$/.test(text) ? parseInt(text, 10) : null;
+    }
+    var checked = Array.prototype.filter.call(field.querySelectorAll("input"), function (input) {
+      return input.checked;
+    }).map(function (input) { return input.value; });
+    if (!checked.length) {
+      return null;
+    }
+    return kind === "yes_no" ? checked[0] === "yes" : checked;
+  }
+  function rulePasses(kind, operator, expected, answer) {
+    if (answer === null) {
+      return true;  // not answered yet: listed as missing, not as ineligible
+    }
+    if (kind === "number") {
+      if (typeof expected !== "number") {
+        return true;
+      }
+      if (operator === "at_least") { return answer >= expected; }
+      if (operator === "at_most") { return answer <= expected; }
+      if (operator === "equals") { return answer === expected; }
+      return true;
+    }
+    if (kind === "yes_no") {
+      return operator !== "equals" || answer === Boolean(expected);
+    }
+    var listed = expected || [];
+    var chosen = answer.some(function (key) { return listed.indexOf(key) !== -1; });
+    if (operator === "one_of") { return chosen; }
+    if (operator === "none_of") { return !chosen; }
+    return true;
+  }
+  document.querySelectorAll("[data-rule-operator]").forEach(function (field) {
+    var target = document.getElementById(field.getAttribute("data-rule-target"));
+    if (!target) {
+      return;
+    }
+    var kind = field.getAttribute("data-rule-kind");
+    var operator = field.getAttribute("data-rule-operator");
+    var expected = null;
+    try {
+      expected = JSON.parse(field.getAttribute("data-rule-value"));
+    } catch (e) {
+      return;
+    }
+    var message = field.getAttribute("data-rule-message");
+    function update() {
+      var passes = rulePasses(kind, operator, expected, ruleAnswer(field, kind));
+      target.textContent = passes ? "" : message;
+    }
+    field.addEventListener("input", update);
+    field.addEventListener("change", update);
+    update();
+  });
+
   // Keep what is typed in this browser until the server has it: a lost connection, an
   // expired session or a crash then costs nothing. Cleared once the page shows the same text.
   var storage = null;
