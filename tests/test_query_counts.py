@@ -103,3 +103,83 @@ def test_list_pages_issue_as_many_queries_at_1000_rows_as_at_10(measured):
     at_10, at_1000 = measured
     assert at_1000 == at_10
     assert set(at_10) >= set(PAGES) - {"ranking"}
+
+
+# The pages of one application, measured on a call without questions of its own and on a call
+# of 30 (every kind, in built-in sections and sections of its own): the same number of queries.
+def _signed_in(app, user):
+    from tests.conftest import PASSWORD
+
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": user.email,
+                                           "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _application_pages(app, create_application, create_call, create_user, *, questions: int):
+    import io
+
+    from portal.applications import services
+    from portal.applications.models import DocumentKind
+    from portal.database import utcnow
+    from portal.questions.models import QuestionKind
+    from portal.reviews.services import assign_reviewer
+    from tests.applications.questions import answer_for, many_questions
+    from tests.conftest import PDF_BYTES
+
+    call = create_call(blind_review=True)
+    asked = many_questions(call, questions) if questions else []
+    applications = []
+    for submit in (False, True):
+        application = create_application(call=call, complete=True)
+        for question in asked:
+            if question.kind == QuestionKind.file:
+                services.add_document(application, kind=DocumentKind.answer, question=question,
+                                      stream=io.BytesIO(PDF_BYTES), filename="answer.pdf",
+                                      actor=application.applicant, now=utcnow())
+        by_section = {}
+        for question in asked:
+            if question.kind != QuestionKind.file:
+                by_section.setdefault(question.section_key, {})[question.answer_key] = \
+                    answer_for(question)
+        for key, answers in by_section.items():
+            stored = application.section(key)
+            services.save_section(application, key, answers=answers,
+                                  expected_version=stored.version if stored else 0, now=utcnow())
+        if submit:
+            services.submit_application(application, actor=application.applicant, now=utcnow())
+        applications.append(application)
+    draft, submitted = applications
+    reviewer = create_user(roles=("reviewer",), administration="PL")
+    assignment = assign_reviewer(submitted, reviewer, actor=None, now=utcnow())
+    db.session.commit()
+    applicant = _signed_in(app, draft.applicant)
+    coordinator = _signed_in(app, create_user(roles=("coordinator",)))
+    paths = {
+        "section page (built-in, with questions)": (
+            applicant, f"/applications/{draft.id}/sections/motivation"),
+        "section page (the call's own)": (
+            applicant, f"/applications/{draft.id}/sections/extra-1" if questions
+            else f"/applications/{draft.id}/sections/nomination"),
+        "overview": (applicant, f"/applications/{draft.id}"),
+        "documents": (applicant, f"/applications/{draft.id}/documents"),
+        "check": (applicant, f"/applications/{draft.id}/check"),
+        "coordinator's application page": (coordinator, f"/manage/applications/{submitted.id}"),
+        "reviewer's page": (_signed_in(app, reviewer), f"/reviews/{assignment.id}"),
+    }
+    counts = {name: _queries(app, client, path) for name, (client, path) in paths.items()}
+    check = applicant.get(f"/applications/{draft.id}/check").get_data(as_text=True)
+    assert [f"Question {n}" in check for n in range(questions)] == [True] * questions
+    return counts
+
+
+def test_application_pages_issue_as_many_queries_with_30_questions_as_with_none(
+        app, db, create_application, create_call, create_user):
+    without = _application_pages(app, create_application, create_call, create_user,
+                                 questions=0)
+    with_30 = _application_pages(app, create_application, create_call, create_user,
+                                 questions=30)
+    assert with_30 == without

@@ -57,3 +57,32 @@ def one_of_each(call, *, section="extra-1", required=False) -> dict[QuestionKind
                                        commit=False, **extra)
     db.session.commit()
     return questions
+
+
+def answer_for(question: Question):
+    """A stored answer that fits the question (its range, its rule); None for a file."""
+    kind = question.kind
+    return {QuestionKind.short_text: "A short answer", QuestionKind.long_text: "A long answer",
+            QuestionKind.single_choice: "a", QuestionKind.multiple_choice: ["a", "b"],
+            QuestionKind.yes_no: True, QuestionKind.number: 5,
+            QuestionKind.date: "2020-05-01"}.get(kind)
+
+
+def many_questions(call, count: int = 30) -> list[Question]:
+    """`count` questions of every kind in turn, spread over two built-in sections and three
+    of the call's own; every third one shown to blind reviewers, the numbers with a rule that
+    answer_for keeps."""
+    sections = ("professional", "motivation", "extra-1", "extra-2", "extra-3")
+    kinds = list(QuestionKind)
+    questions = []
+    for n in range(count):
+        kind = kinds[n % len(kinds)]
+        extra = {"blind_visible": n % 3 == 0}
+        if kind == QuestionKind.number:
+            extra.update(min_value=0, max_value=40, rule_operator=RuleOperator.at_least,
+                         rule_value=3)
+        questions.append(add_question(call, kind, section=sections[n % len(sections)],
+                                      commit=False, text_en=f"Question {n}",
+                                      text_ru=f"Вопрос {n}", **extra))
+    db.session.commit()
+    return questions
