@@ -108,6 +108,7 @@ DETAIL_LABELS = {
     "section": _l("Section"),
     "sha256": _l("SHA-256 checksum"),
     "skipped_for_cap": _l("Passed over for the cap per administration"),
+    "source": _l("Copied from the call (number)"),
     "waitlist_length": _l("Length of the waiting list"),
     "waitlisted": _l("Waiting list"),
 }
