@@ -20,6 +20,7 @@ from portal.applications.models import Application, ApplicationState
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.demo import DEMO_PASSWORD, seed_demo_data
+from portal.questions.models import FormSection, Question, QuestionKind
 from portal.reviews.models import Assignment, AssignmentState
 from portal.reviews.services import invitation_token
 from portal.selection.models import Offer
@@ -114,6 +115,10 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                              Assignment.state == AssignmentState.active).order_by(Assignment.id))
     criterion = closed.criteria[0]
     applicant = submitted.applicant
+    # The open call's own questions (the demo's eight) and section, for the form builder's pages.
+    with_choices = _one(db, sa.select(Question).where(Question.call_id == open_call.id,
+                                                      Question.kind == QuestionKind.single_choice))
+    own_section = _one(db, sa.select(FormSection).where(FormSection.call_id == open_call.id))
     reset_token = new_reset_token(applicant)
     db.session.commit()  # the live server reads the link's nonce
     people = {
@@ -128,7 +133,8 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("applications.dashboard"),
             url_for("applications.view_application", application_id=draft_application.id),
             *(url_for("applications.edit_section", application_id=draft_application.id, key=key)
-              for key in ("personal", "professional", "languages", "motivation", "nomination")),
+              for key in ("personal", "professional", "languages", "motivation", "nomination",
+                          own_section.key)),
             url_for("applications.documents", application_id=draft_application.id),
             url_for("applications.check_answers", application_id=draft_application.id),
             url_for("accounts.profile"), url_for("accounts.change_password")]),
@@ -163,7 +169,20 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("selection.publish", call_id=closed.id),
             url_for("reports.index", call_id=closed.id),
             url_for("statistics.call_statistics", call_id=closed.id),
-            url_for("audit.audit_log")]),
+            url_for("audit.audit_log"),
+            url_for("calls.copy_call", call_id=open_call.id),
+            url_for("applications.manage_application", application_id=submitted.id),
+            url_for("statistics.call_statistics", call_id=open_call.id),
+            *(url_for("callforms.form_page", call_id=c.id) for c in (open_call, draft)),
+            url_for("callforms.add_question", call_id=draft.id),
+            url_for("callforms.add_question", call_id=draft.id, section="motivation",
+                    kind="single_choice"),
+            url_for("callforms.edit_question", call_id=open_call.id, question_id=with_choices.id),
+            url_for("callforms.add_section", call_id=draft.id),
+            url_for("callforms.edit_section", call_id=open_call.id, section_id=own_section.id),
+            url_for("callforms.form_settings", call_id=draft.id),
+            *(url_for("callforms.preview_form", call_id=open_call.id, lang=lang)
+              for lang in LANGUAGES)]),
         "admin": Person("admin@demo.rocb.example", [
             url_for("accounts.list_users"),
             url_for("accounts.edit_user", user_id=applicant.id),
