@@ -106,7 +106,7 @@ def edit_section(application_id: int, key: str):
     form_class = layout.form_class(section)
     form = form_class(data={**layout.form_data(section, _stored_answers(form_class, stored)),
                             "version": stored.version if stored else 0})
-    saved_version = None
+    saved_version, saved = None, False
     if form.validate_on_submit():
         try:
             result = services.save_section(
@@ -123,6 +123,7 @@ def edit_section(application_id: int, key: str):
         else:
             application_id = application.id  # read before the commit expires the object
             db.session.commit()
+            saved = True
             if not result.file_errors:
                 return _after_save(application_id, key, result, layout)
             # The answers are saved; the refused files are said beside their fields.
@@ -131,6 +132,8 @@ def edit_section(application_id: int, key: str):
                 form[name].errors = [*form[name].errors, str(message)]
             stored = application.section(key)
             form.version.data = stored.version
+    if request.method == "POST" and not saved:
+        _ask_for_files_again(section, form)
     return render_template("applications/section.html", application=application,
                            section=section, form=form, progress=layout.progress(application),
                            saved_version=saved_version,
@@ -147,6 +150,17 @@ def _uploads(section, form) -> dict:
     """The files sent for the section's file questions."""
     return {question: form[question.answer_key].data for question in section.questions
             if question.kind == QuestionKind.file}
+
+
+def _ask_for_files_again(section, form) -> None:
+    """A file chosen on a page that was not saved is not kept (a browser cannot choose it
+    again by itself): say so beside its field."""
+    for question, upload in _uploads(section, form).items():
+        field = form[question.answer_key]
+        if getattr(upload, "filename", "") and not field.errors:
+            field.errors = [*field.errors, _(
+                "The file was not uploaded because the page could not be saved: choose it "
+                "again.")]
 
 
 def _rule_failures(layout: CallForm, section, application) -> dict[str, str]:

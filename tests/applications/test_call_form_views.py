@@ -272,3 +272,19 @@ def test_a_broken_rule_and_a_refused_file_are_said_in_russian(
         "Ваш ответ на вопрос «Были ли вы стипендиатом раньше?» не соответствует условию "
         "допуска этого конкурса (ответ должен быть «Нет»), поэтому заявку нельзя подать.")
     assert application.answers("extra-1") == {rule.answer_key: True}
+
+
+def test_a_file_sent_with_a_format_error_elsewhere_is_asked_for_again(
+        client, forms, login_as, create_application, create_call):
+    call = create_call()
+    number = add_question(call, QuestionKind.number, min_value=0, max_value=10)
+    question = add_question(call, QuestionKind.file)
+    application = create_application(call=call)
+    login_as(application.applicant)
+    html = forms.post(_url(application), {
+        "version": "0", number.answer_key: "11",
+        question.answer_key: (io.BytesIO(PDF_BYTES), "plan.pdf")},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert _error(html, question.answer_key) == (
+        "The file was not uploaded because the page could not be saved: choose it again.")
+    assert application.documents == []
