@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -49,8 +48,12 @@ def _whole_number(label, low=-BIG_NUMBER, high=BIG_NUMBER):
                               max=high))], render_kw={"inputmode": "numeric"})
 
 
-class ChoiceRow(Form):
-    """One choice of a question: its key (kept, or empty for a new one) and its texts."""
+class ChoiceRow(PortalForm):
+    """One choice of a question: its key (kept, or empty for a new one) and its texts. A
+    PortalForm (without a token of its own) so that its texts are checked as all others."""
+
+    class Meta:
+        csrf = False
 
     key = HiddenField(validators=[at_most(20)])
     en = _text(StringField, _l("English"), "en", 300)

@@ -215,3 +215,11 @@ def test_a_question_turned_into_a_choice_question_is_offered_rows_for_its_choice
                                   "version": str(question.version)}))
     assert _summary(page) == ["#choices-fieldset Choices: Give at least two choices."]
     assert page.count('name="choices-') == 3 * 4
+
+
+def test_a_choice_with_a_control_character_is_refused_beside_it(client, coordinator, draft_call,
+                                                                forms):
+    url = f"/manage/calls/{draft_call.id}/form/questions/new?section=professional&kind=single_choice"
+    page = _main(forms.post(url, _question_form("single_choice", **{"choices-1-ru": "Ау\x07дит"})))
+    assert _summary(page) == [
+        "#choices-1-ru Choice 2, Russian: This field contains characters that are not allowed."]
