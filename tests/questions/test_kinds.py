@@ -304,3 +304,21 @@ def test_a_choice_missing_in_one_language_is_shown_in_the_other(app):
     q = question(QuestionKind.single_choice, choices=[{"key": "a", "en": "Alpha", "ru": ""}])
     with app.test_request_context():
         assert kinds.display_value(q, "a", "ru") == "Alpha"
+
+
+def posted(kind, stored) -> list[tuple[str, str]]:
+    """What a browser sends back for a stored answer shown in its field."""
+    if kind == QuestionKind.multiple_choice:
+        return [("answer", key) for key in stored]
+    if kind == QuestionKind.yes_no:
+        return [("answer", "yes" if stored else "no")]
+    return [("answer", str(stored))]
+
+
+@given(stored_answers)
+@EXAMPLES
+def test_any_valid_answer_posted_back_validates_and_is_stored_as_itself(app, kind_and_value):
+    kind, stored = kind_and_value
+    q = question(kind, choices=CHOICES)
+    valid, errors, data = validated(app, q, posted(kind, stored))
+    assert (valid, errors, kinds.to_stored(q, data)) == (True, [], stored)
