@@ -223,3 +223,16 @@ def test_a_choice_with_a_control_character_is_refused_beside_it(client, coordina
     page = _main(forms.post(url, _question_form("single_choice", **{"choices-1-ru": "Ау\x07дит"})))
     assert _summary(page) == [
         "#choices-1-ru Choice 2, Russian: This field contains characters that are not allowed."]
+
+
+def test_settings_saved_meanwhile_by_someone_else_get_their_own_message(client, coordinator,
+                                                                        draft_call, forms, db):
+    url = f"/manage/calls/{draft_call.id}/form/settings"
+    old_version = draft_call.version
+    draft_call.places = 5  # a colleague saves the call
+    db.session.commit()
+    page = _main(forms.post(url, {"phone": "optional", "version": str(old_version)}))
+    assert "Someone else saved this call while you were editing it." in page
+    assert re.search(r'checked[^>]*id="phone-1"|id="phone-1"[^>]*checked', page)
+    db.session.expire_all()
+    assert draft_call.form_settings == {}
