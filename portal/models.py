@@ -1,7 +1,7 @@
 """Imports every model, so that Alembic and create_all see the whole schema."""
 
 from portal.accounts.models import Role, User, UserRole
-from portal.administrations.models import Administration
+from portal.administrations.models import Administration, FocalPoint
 from portal.applications.models import (
     Application,
     ApplicationSection,
@@ -12,13 +12,16 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.calls.models import Call, CallState, Criterion
+from portal.endorsements.models import Endorsement, EndorsementState
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.questions.models import FormSection, Question
 from portal.reviews.models import Assignment, AssignmentState, Review, ReviewerProfile
 from portal.selection.models import Decision, Offer, OfferState, Outcome
 from portal.selection.stamps import RankingStamp
 
-__all__ = ["FormSection", "Question", "Decision", "RankingStamp", "Offer", "OfferState", "Outcome",
+__all__ = [
+    "Endorsement", "EndorsementState", "FocalPoint", "FormSection", "Question", "Decision",
+    "RankingStamp", "Offer", "OfferState", "Outcome",
            "Assignment", "AssignmentState", "Review", "ReviewerProfile",
            "Application", "ApplicationSection", "ApplicationState", "Document", "DocumentKind",
            "ReferenceCounter", "Administration", "AuditEvent", "Call", "CallState", "Criterion", "OutboxMessage",

@@ -7,6 +7,7 @@ ROLE_LABELS = {
     "reviewer": _l("Reviewer"),
     "coordinator": _l("Coordinator"),
     "admin": _l("Administrator"),
+    "nominator": _l("Nominating official"),
 }
 
 # i18n: a field that must be filled in

@@ -18,6 +18,9 @@ class Role(enum.StrEnum):
     reviewer = "reviewer"
     coordinator = "coordinator"
     admin = "admin"
+    # A focal point of a member administration: endorses its own officers' applications
+    # (administrations.models.FocalPoint says which administration).
+    nominator = "nominator"
 
     @property
     def label(self) -> str:

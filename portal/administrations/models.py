@@ -1,9 +1,12 @@
 """Member administrations of the WCO Europe region."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from babel import Locale
 
+from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 
 
@@ -30,3 +33,31 @@ def administration_name(code: str, name_en: str | None, name_ru: str | None, loc
     locale = Locale.parse(locale)
     override = name_ru if locale.language == "ru" else name_en
     return override or locale.territories.get(code, code)
+
+
+class FocalPoint(db.Model):
+    """A nominating official of an administration: a user (role `nominator`) who endorses and
+    ranks the administration's candidates, for this administration only.
+
+    The person's name, e-mail and language are their account's; the title is the one they
+    hold in the administration ("Head of the training unit").
+    """
+
+    __tablename__ = "focal_point"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    administration_code: so.Mapped[str] = so.mapped_column(
+        sa.ForeignKey("administration.code"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+
+    administration: so.Mapped[Administration] = so.relationship()
+    user: so.Mapped["User"] = so.relationship(foreign_keys=[user_id],  # noqa: F821
+                                              lazy="joined")
+
+    __table_args__ = (sa.UniqueConstraint("administration_code", "user_id"),)
+
+    def __repr__(self) -> str:
+        return f"<FocalPoint {self.administration_code} {self.user_id}>"

@@ -85,6 +85,18 @@ class Call(Bilingual, db.Model):
     # What the call makes of the built-in answers the programme lets it change: answer or
     # document name → "optional" or "hidden" (portal/applications/sections.py says which).
     form_settings: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    # Endorsement by the applicant's administration (portal/endorsements): whether the call
+    # needs it, until when its focal points may act (the deadline or later), how many
+    # candidates one administration may endorse (none: no limit), whether an applicant may
+    # ask for it before submitting, and whether a declined applicant reads the reason.
+    endorsement_required: so.Mapped[bool] = so.mapped_column(default=False,
+                                                             server_default=sa.false())
+    endorsement_deadline: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    endorsement_quota: so.Mapped[int | None] = so.mapped_column()
+    endorsement_before_submission: so.Mapped[bool] = so.mapped_column(
+        default=False, server_default=sa.false())
+    endorsement_reason_shown: so.Mapped[bool] = so.mapped_column(default=False,
+                                                                 server_default=sa.false())
 
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow,

@@ -1,0 +1,6 @@
+"""Endorsement of applications by the applicant's administration (its focal points).
+
+Comes after applications in the domain's order (it listens to their submission through
+portal/applications/signals.py) and before selection (which reads an administration's priority
+as the ranking's last tie-breaker).
+"""
