@@ -8,7 +8,7 @@ Questions are named by their number on the builder's page (live questions, in fo
 
 from flask_babel import lazy_gettext as _l
 
-from portal.callforms.services import form_outline
+from portal.callforms.queries import form_outline
 from portal.calls.signals import opening_checked
 from portal.questions.models import questions_of, sections_of
 from portal.questions.rules import rule_problems

@@ -16,7 +16,7 @@ from portal.applications.sections import field_label as builtin_label
 from portal.applications.sections import field_names as builtin_names
 from portal.applications.services import accepted_types
 from portal.bilingual import CONTENT_LANGUAGES
-from portal.callforms import bp, services
+from portal.callforms import bp, queries, services
 from portal.callforms.forms import (
     EXTRA_CHOICE_ROWS,
     ActionForm,
@@ -45,8 +45,8 @@ def form_page(call_id: int):
     questions = questions_of(call.id, include_retired=True)
     return render_template(
         "callforms/form.html", call=call, locked=services.is_locked(call),
-        outline=services.form_outline(questions, sections_of(call.id)),
-        answered=services.answered_question_ids(call, questions), rule_text=rules.rule_text,
+        outline=queries.form_outline(questions, sections_of(call.id)),
+        answered=queries.answered_question_ids(call, questions), rule_text=rules.rule_text,
         move_form=MoveForm(), action_form=ActionForm())
 
 

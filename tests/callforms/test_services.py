@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal.applications.models import Document, DocumentKind
 from portal.audit.models import AuditEvent
-from portal.callforms import services
+from portal.callforms import queries, services
 from portal.calls.models import CallState
 from portal.calls.services import StaleCall
 from portal.database import utcnow
@@ -210,7 +210,7 @@ def test_a_question_with_an_answer_is_retired(db, make_call, add_question, creat
     section = application.section("professional")
     section.answers = {**section.answers, question.answer_key: "Risk", unanswered.answer_key: ""}
     db.session.commit()
-    assert services.answered_question_ids(call, [question, unanswered]) == {question.id}
+    assert queries.answered_question_ids(call, [question, unanswered]) == {question.id}
     now = utcnow()
     assert services.remove_question(question, actor=None, now=now) == "retired"
     assert (question.retired_at, _events(db)[-1]) == (
@@ -248,7 +248,7 @@ def test_answered_questions_are_found_in_two_queries(db, make_call, add_question
 
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
-        found = services.answered_question_ids(call, questions)
+        found = queries.answered_question_ids(call, questions)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
     assert (found, len(statements)) == ({q.id for q in questions[:3]}, 2)
