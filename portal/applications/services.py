@@ -21,6 +21,7 @@ from portal.applications.models import (
     DocumentKind,
     ReferenceCounter,
 )
+from portal.applications.signals import application_submitted, application_withdrawn
 from portal.audit.services import record_event
 from portal.calls.models import Call, CallState
 from portal.database import add_first_row
@@ -465,6 +466,7 @@ def submit_application(application: Application, *, actor, now: datetime) -> boo
                        .execution_options(synchronize_session=False))
     db.session.refresh(application)
     record_event("application.submitted", actor=actor, obj=application, reference=reference)
+    application_submitted.send(application, actor=actor, now=now)
     applicant = application.applicant
     queue_email(
         kind="application_submitted", recipient=applicant.email,
@@ -503,6 +505,7 @@ def withdraw_application(application: Application, *, actor, now: datetime) -> N
     application.withdrawn_at = now
     record_event("application.withdrawn", actor=actor, obj=application)
     db.session.flush()
+    application_withdrawn.send(application, actor=actor, now=now)
 
 
 def screen_out(application: Application, *, actor, reason: str, reason_ru: str = "",
