@@ -15,6 +15,7 @@ reviewer is assigned by hand (tests/browser/test_review_journey.py assigns autom
 this journey is about the call's own questions.
 """
 
+import csv
 import io
 import re
 from datetime import date, timedelta
@@ -461,10 +462,9 @@ def test_coordinator_builds_a_form_applicant_answers_it_in_russian_and_blind_rev
     assert without_spaces(start_en) in dossier or without_spaces("March 1, 2027") in dossier
 
     csv_text = fetch(coordinator, f"/manage/calls/{ids['call']}/exports/applications.csv").text()
-    for text_en, value in zip([q[1] for q in QUESTIONS],
-                              [*english[:6], START, DIPLOMA], strict=True):
-        assert text_en in csv_text, f"no column for {text_en!r} in the CSV export"
-        assert value in csv_text, f"{value!r} is not in the CSV export"
+    [csv_row] = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert [csv_row.get(text_en) for _kind, text_en, _ru, _settings in QUESTIONS] == [
+        *english[:6], START, DIPLOMA]
     xlsx = fetch(coordinator, f"/manage/calls/{ids['call']}/exports/applications.xlsx")
     assert xlsx.ok
     from openpyxl import load_workbook
@@ -476,6 +476,21 @@ def test_coordinator_builds_a_form_applicant_answers_it_in_russian_and_blind_rev
     for (_kind, text_en, _ru, _settings), value in zip(QUESTIONS, [*english[:5], 5, START,
                                                                    DIPLOMA], strict=True):
         assert str(cells.get(text_en)) == str(value), (text_en, cells.get(text_en))
+
+    # The coordinator's page of the application, in English.
+    coordinator.goto(f"/manage/applications/{application_id}")
+    for value in english:
+        expect(coordinator.locator("dd").filter(has_text=value).first).to_be_visible()
+    assert_accessible(coordinator, "the coordinator's page of an application with the call's own "
+                                   "answers (en)")
+    # The statistics: a chart with its table for each choice question.
+    coordinator.goto(f"/manage/calls/{ids['call']}/statistics")
+    for index, answer in ((theme, THEMES[1][0]), (languages, LANGUAGES[2][0]), (former, "No")):
+        table = coordinator.get_by_role("table", name=QUESTIONS[index][1], exact=True)
+        expect(table.get_by_role("row").filter(
+            has=coordinator.get_by_role("rowheader", name=answer, exact=True)).locator("td")
+        ).to_have_text("1")
+    assert_accessible(coordinator, "the call's statistics with its choice questions (en)")
 
     # --- 4. A blind reviewer sees none of the hidden answers. ---------------------------------
     coordinator.goto(f"/manage/applications/{application_id}/assignments")
