@@ -110,7 +110,7 @@ def edit_section(application_id: int, key: str):
     if form.validate_on_submit():
         try:
             result = services.save_section(
-                application, key, answers=layout.answers_from(section, form),
+                application, key, answers=_sent_answers(layout, section, form),
                 expected_version=_int(form.version.data), now=utcnow(),
                 files=_uploads(section, form), actor=current_user, form=layout)
         except services.StaleSection as exc:
@@ -137,6 +137,7 @@ def edit_section(application_id: int, key: str):
     return render_template("applications/section.html", application=application,
                            section=section, form=form, progress=layout.progress(application),
                            saved_version=saved_version,
+                           saved_rows=_saved_rows(layout, section, saved_version, application),
                            missing=_still_missing(layout, section, stored, application),
                            questions=layout.by_answer_key,
                            rule_failures=_rule_failures(layout, section, application),
@@ -150,6 +151,25 @@ def _uploads(section, form) -> dict:
     """The files sent for the section's file questions."""
     return {question: form[question.answer_key].data for question in section.questions
             if question.kind == QuestionKind.file}
+
+
+def _saved_rows(layout: CallForm, section, saved, application) -> list[tuple[str, str]]:
+    """(label, text) of the answers saved in another window, to show beside the page's."""
+    if saved is None:
+        return []
+    rows = {shown.key: rows for shown, rows in layout.display_answers(application)}.get(
+        section.key, [])
+    return [(label, value) for label, value in rows if value]
+
+
+def _sent_answers(layout: CallForm, section, form) -> dict:
+    """The answers the page sent. A question the page did not ask (added, or asked again,
+    after it was loaded) is left out, so that the save keeps its stored answer; the page
+    names the questions it asks ("asked"), so that a choice cleared still counts as sent."""
+    answers = layout.answers_from(section, form)
+    sent = set(request.form) | set(request.files) | set(request.form.getlist("asked"))
+    return {name: value for name, value in answers.items()
+            if name not in layout.by_answer_key or name in sent}
 
 
 def _ask_for_files_again(section, form) -> None:

@@ -288,3 +288,45 @@ def test_a_file_sent_with_a_format_error_elsewhere_is_asked_for_again(
     assert _error(html, question.answer_key) == (
         "The file was not uploaded because the page could not be saved: choose it again.")
     assert application.documents == []
+
+
+def test_choices_the_page_did_not_ask_keep_their_answer_and_cleared_ones_clear(
+        client, forms, login_as, create_application, create_call):
+    call = create_call()
+    choice = add_question(call, QuestionKind.multiple_choice)
+    text = add_question(call, QuestionKind.short_text)
+    application = create_application(call=call)
+    login_as(application.applicant)
+    forms.post(_url(application), {"version": "0", choice.answer_key: ["a"],
+                                   text.answer_key: "Stored"})
+    page = client.get(_url(application)).get_data(as_text=True)
+    assert re.findall(r'name="asked" type="hidden" value="(q\d+)"|'
+                      r'type="hidden" name="asked" value="(q\d+)"', page) == [
+        ("", choice.answer_key), ("", text.answer_key)]
+    # A page loaded before the choices were asked: it sends neither them nor their name.
+    forms.post(_url(application), {"version": "1", "asked": [text.answer_key],
+                                   text.answer_key: "Changed"})
+    assert application.answers("extra-1") == {choice.answer_key: ["a"],
+                                              text.answer_key: "Changed"}
+    # A page that asked them, with every box unticked: the choice is cleared.
+    forms.post(_url(application), {"version": "2", "asked": [choice.answer_key,
+                                                             text.answer_key],
+                                   text.answer_key: "Changed"})
+    assert application.answers("extra-1") == {choice.answer_key: [],
+                                              text.answer_key: "Changed"}
+
+
+def test_a_stale_page_shows_the_other_windows_answers_as_people_read_them(
+        client, forms, login_as, create_application, create_call):
+    call = create_call()
+    choice = add_question(call, QuestionKind.single_choice, text_en="Your theme")
+    application = create_application(call=call)
+    login_as(application.applicant)
+    forms.post(_url(application), {"version": "0", choice.answer_key: "b"})
+    html = forms.post(_url(application), {"version": "0", choice.answer_key: "c"}).get_data(
+        as_text=True)
+    assert "changed in another window or tab" in html
+    saved = re.search(r"<details.*?</details>", html, re.S).group(0)
+    assert re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", saved) == [
+        ("Your theme", "Trade facilitation")]
+    assert application.answers("extra-1") == {choice.answer_key: "b"}
