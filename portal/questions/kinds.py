@@ -39,6 +39,13 @@ class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
+    def pre_validate(self, form):
+        # WTForms' own message here ("'x' is not a valid choice for this field.") has no
+        # Russian in its catalog; the one-choice message has.
+        known = {choice[0] for choice in self.choices or []}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError(self.gettext("Not a valid choice."))
+
 
 class WholeNumberRange:
     """A whole number within the question's range, said in words that fit the range given."""
