@@ -5,7 +5,9 @@ import re
 
 import sqlalchemy as sa
 
+from portal.applications import services
 from portal.applications.models import Document, DocumentKind
+from portal.database import utcnow
 from portal.questions.models import QuestionKind, RuleOperator
 from tests.applications.questions import PNG_BYTES, add_question, one_of_each
 from tests.conftest import PDF_BYTES
@@ -330,3 +332,42 @@ def test_a_stale_page_shows_the_other_windows_answers_as_people_read_them(
     assert re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", saved) == [
         ("Your theme", "Trade facilitation")]
     assert application.answers("extra-1") == {choice.answer_key: "b"}
+
+
+def test_the_documents_page_refuses_a_kind_the_call_hides_and_answers_of_questions(
+        client, forms, login_as, create_application, create_call):
+    call = create_call(form_settings={"certificate": "hidden"})
+    application = create_application(call=call)
+    login_as(application.applicant)
+    url = f"/applications/{application.id}/documents"
+    response = forms.post(url, {"kind": "certificate",
+                                "file": (io.BytesIO(PDF_BYTES), "certificate.pdf")},
+                          content_type="multipart/form-data")
+    assert "This call does not ask for this document." in response.get_data(as_text=True)
+    response = forms.post(url, {"kind": "answer", "file": (io.BytesIO(PDF_BYTES), "a.pdf")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert application.documents == []
+
+
+def test_the_coordinator_sees_every_answer_and_the_rule_an_application_breaks(
+        client, login_as, create_application, create_call, create_user, db):
+    call = create_call()
+    question = add_question(call, QuestionKind.number, text_en="Years in customs service")
+    text = add_question(call, QuestionKind.long_text, section="motivation",
+                        text_en="Your best case")
+    application = create_application(call=call, complete=True)
+    services.save_section(application, "extra-1", answers={question.answer_key: 2},
+                          expected_version=0, now=utcnow())
+    services.save_section(application, "motivation", answers={text.answer_key: "A seizure"},
+                          expected_version=application.section("motivation").version,
+                          now=utcnow())
+    services.submit_application(application, actor=application.applicant, now=utcnow())
+    # A rule set once the application was in (the coordinators read which one it breaks).
+    question.rule_operator, question.rule_value = RuleOperator.at_least, 3
+    db.session.commit()
+    login_as(create_user(roles=("coordinator",)))
+    html = client.get(f"/manage/applications/{application.id}").get_data(as_text=True)
+    assert "<li>«Years in customs service» at least 3</li>" in html
+    rows = re.findall(r'<dt class="col-sm-4">(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>', html)
+    assert ("Years in customs service", "2") in rows and ("Your best case", "A seizure") in rows
