@@ -103,6 +103,8 @@ class Config:
 
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
+    # An invitation's set-password link (portal/accounts/invitations.py) works for this many days.
+    INVITATION_DAYS = _env_int("INVITATION_DAYS", 14)
 
     # Argon2id cost: OWASP's recommended setting (19 MiB, 2 passes, 1 lane), about 45 ms of one
     # core here. argon2-cffi's default (64 MiB, 3 passes, 4 lanes) took 0.33 s of CPU, which alone

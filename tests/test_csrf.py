@@ -27,6 +27,8 @@ FORM_DATA = {
     "accounts.reset_password": {"password": "another long password",
                                 "confirm": "another long password"},
     "accounts.edit_user": {"roles": ["coordinator"], "is_active": "y"},
+    "accounts.accept_invitation": {"password": "another long password",
+                                   "confirm": "another long password"},
     "applications.start_application": {"language": "ru"},
     "applications.edit_section": {"version": "1", "full_name": "Changed Name", "phone": "1"},
     "applications.documents": {"kind": "certificate"},
@@ -47,6 +49,8 @@ FORM_DATA = {
     "reviews.assign_by_hand": {"reviewer_id": "1"},
     "reviews.release_assignment": {},
     "reviews.send_reminders": {},
+    "endorsements.screen_out_non_endorsed": {"reason_en": "Not endorsed",
+                                              "reason_ru": "Не поддержана"},
     "selection.fill_places": {"confirm": "y", "waitlist_length": ""},
     "selection.decide": {"outcome": "accepted", "note": "Strong project"},
     "selection.publish": {"response_days": "14", "confirm": "y", "override_reason": "Because"},
@@ -79,6 +83,14 @@ FORM_DATA = {
 }
 
 
+def _pending_invitation_token(create_user):
+    from portal.accounts.invitations import invitation_token, unusable_password_hash
+
+    invited = create_user(email="invited@example.org", roles=("nominator",))
+    invited.password_hash = unusable_password_hash()
+    return invitation_token(invited)
+
+
 def _snapshot(db):
     tables = {}
     for table in db.metadata.sorted_tables:
@@ -109,7 +121,8 @@ def test_post_without_valid_token_changes_nothing(app, client, login_as, create_
     assignment = assign_reviewer(theirs, admin, actor=None, now=utcnow())
     db.session.commit()
     if endpoint not in ("accounts.login", "accounts.register", "accounts.request_password_reset",
-                        "accounts.reset_password", "reviews.accept_invitation"):
+                        "accounts.reset_password", "reviews.accept_invitation",
+                        "accounts.accept_invitation"):
         login_as(admin)
     application = submitted if endpoint in ("applications.withdraw",
                                             "applications.screen_out") else draft
@@ -121,6 +134,8 @@ def test_post_without_valid_token_changes_nothing(app, client, login_as, create_
                                      assignment_id=assignment.id)
     if endpoint == "accounts.reset_password":
         url = "/password/reset/" + new_reset_token(admin)
+    if endpoint == "accounts.accept_invitation":
+        url = "/invitation/" + _pending_invitation_token(create_user)
     if endpoint == "reviews.accept_invitation":
         url = "/reviews/invitation/" + invitation_token(admin)
     data = dict(FORM_DATA[endpoint])

@@ -77,6 +77,7 @@ ROUTES = {
     "accounts.logout": ("POST", "/logout", dict.fromkeys(ROLES, 302)),
     "accounts.request_password_reset": ("GET", "/password/forgot", PUBLIC),
     "accounts.reset_password": ("GET", "/password/reset/not-a-token", dict.fromkeys(ROLES, 400)),
+    "accounts.accept_invitation": ("GET", "/invitation/not-a-token", dict.fromkeys(ROLES, 400)),
     "accounts.profile": ("GET", "/account", SIGNED_IN),
     "accounts.change_password": ("GET", "/account/password", SIGNED_IN),
     "accounts.list_users": ("GET", "/admin/users", ADMIN_ONLY),
@@ -126,6 +127,10 @@ ROUTES = {
     "reviews.release_assignment": ("POST", "/manage/assignments/{assignment_id}/release",
                                    COORDINATOR_POSTS),
     "reviews.send_reminders": ("POST", "/manage/calls/{call_id}/reminders", COORDINATOR_POSTS),
+    "endorsements.call_endorsements": ("GET", "/manage/calls/{call_id}/endorsements",
+                                        COORDINATOR_ONLY),
+    "endorsements.screen_out_non_endorsed": (
+        "GET", "/manage/calls/{call_id}/endorsements/screen-out", COORDINATOR_ONLY),
     "selection.ranking": ("GET", "/manage/calls/{call_id}/ranking", COORDINATOR_ONLY),
     # (refused for an open call: the ranking again, the reason beside the form)
     "selection.fill_places": ("POST", "/manage/calls/{call_id}/fill", COORDINATOR_ONLY),

@@ -162,6 +162,14 @@ class PasswordResetForm(PortalForm):
     submit = SubmitField(_l("Set new password"))
 
 
+class SetPasswordForm(PortalForm):
+    """The invited person's first password (an invitation link)."""
+
+    password = _new_password_field(phrases.PASSWORD)
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Set my password"))
+
+
 class ChangePasswordForm(PortalForm):
     current_password = PasswordField(_l("Current password"), validators=[
         required, Length(max=MAX_PASSWORD_LENGTH, message=_l("Password too long.")),

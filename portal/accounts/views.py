@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import bp, services, sessions
+from portal.accounts import bp, invitations, services, sessions
 from portal.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -14,6 +14,7 @@ from portal.accounts.forms import (
     PasswordResetRequestForm,
     ProfileForm,
     RegistrationForm,
+    SetPasswordForm,
     UserAdminForm,
 )
 from portal.accounts.models import Role, User
@@ -187,6 +188,27 @@ def reset_password(token: str):
         flash(_("Your password has been changed. Sign in with the new one."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@form_view
+@limiter.limit(_reset_limit, methods=["POST"])
+def accept_invitation(token: str):
+    try:
+        user = invitations.user_for_invitation(token)
+    except (invitations.TokenExpired, invitations.TokenInvalid,
+            invitations.InvitationUsed) as exc:
+        return render_template("accounts/invitation_problem.html",
+                               problem=type(exc).__name__), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        invitations.accept_invitation(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Your password is set and your e-mail address confirmed. Sign in with them "
+                "now."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/accept_invitation.html", form=form, user=user)
 
 
 @bp.route("/account", methods=["GET", "POST"])
