@@ -509,9 +509,18 @@ def test_coordinator_builds_a_form_applicant_answers_it_in_russian_and_blind_rev
     reviewer = new_page(locale="ru-RU")
     sign_in(reviewer, REVIEWER)
     reviewer.goto("/reviews/")
-    reviewer.get_by_role("link", name=re.compile(r"FEL-")).first.click()
+    link = reviewer.get_by_role("link", name=re.compile(r"FEL-")).first
+    expect(link).to_be_visible()
+    dashboard = reviewer.content()
+    link.click()
     expect(reviewer).to_have_url(re.compile(rf"/reviews/{assignment_id}$"))
     review_page = reviewer.content()
+    # The declaration of a conflict of interest shows the application too.
+    reviewer.goto(f"/reviews/{assignment_id}/conflict")
+    conflict_page = reviewer.content()
+    reviewer.goto(f"/reviews/{assignment_id}")
+    for hidden in (CUSTOMS_POST, DIPLOMA):
+        assert hidden not in dashboard and hidden not in conflict_page
     for value in (LEARN, THEMES[1][1], f"{LANGUAGES[0][1]}; {LANGUAGES[2][1]}", "5"):
         expect(reviewer.locator("dd").filter(has_text=value).first).to_be_visible()
     # The page may say which questions' answers are kept from her, never the answers.
