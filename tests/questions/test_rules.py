@@ -3,7 +3,7 @@ a rule refused as unsound, and what the applicant and the coordinators read."""
 
 import pytest
 from flask_babel import force_locale
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.questions import rules
@@ -215,3 +215,15 @@ def test_rule_text_for_the_coordinators(app, kind, operator, value, english, rus
 
 def test_rule_text_of_a_question_without_a_rule_is_empty(app):
     assert read(app, rules.rule_text, ruled(QuestionKind.number, None, None), locale="en") == ""
+
+
+@given(n=st.integers(min_value=-50, max_value=50), bound=st.integers(min_value=-50, max_value=50),
+       operator=st.sampled_from([AT_LEAST, AT_MOST, EQUALS]))
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_rule_failure_speaks_exactly_when_the_rule_is_broken(app, n, bound, operator):
+    q = ruled(QuestionKind.number, operator, bound)
+    with app.test_request_context(), force_locale("ru"):
+        failure = rules.rule_failure(q, n, "ru")
+    assert (failure is None) == rules.rule_passes(q, n)
+    if failure is not None:
+        assert "Стаж в таможенной службе" in failure and str(bound) in failure
