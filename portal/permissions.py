@@ -38,6 +38,16 @@ def can_manage_administrations(user) -> bool:
     return _has(user, Role.admin)
 
 
+def can_view_administrations(user) -> bool:
+    """The list of administrations: admins edit them, coordinators reach their focal points."""
+    return _has(user, Role.admin) or _has(user, Role.coordinator)
+
+
+def can_manage_focal_points(user) -> bool:
+    """Add, remove and re-invite an administration's focal points (nominating officials)."""
+    return _has(user, Role.admin) or _has(user, Role.coordinator)
+
+
 def can_view_audit_log(user) -> bool:
     return _has(user, Role.admin) or _has(user, Role.coordinator)
 

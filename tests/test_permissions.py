@@ -59,9 +59,24 @@ class _FormPage(str):
         return str(self).format(**{**ids, "question_id": question.id, "section_id": section.id})
 
 
+class _FocalPointPage(str):
+    """A page of one focal point of Azerbaijan's administration (one is made for it)."""
+
+    def format(self, **ids):
+        from portal.administrations.models import FocalPoint
+        from portal.extensions import db
+
+        focal_point = FocalPoint(administration_code="AZ", user_id=ids["user_id"], title="Head")
+        db.session.add(focal_point)
+        db.session.commit()
+        return str(self).format(**{**ids, "focal_point_id": focal_point.id})
+
+
 REVIEWER_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 200, "coordinator": 403,
                  "admin": 403}
 COORDINATOR_POSTS = {**COORDINATOR_ONLY, "coordinator": 302}
+# Admins and coordinators: the action, then back to the page.
+STAFF_POSTS = {**COORDINATOR_OR_ADMIN, "coordinator": 302, "admin": 302}
 
 # endpoint: (method, url, expected status per role)
 ROUTES = {
@@ -82,8 +97,15 @@ ROUTES = {
     "accounts.change_password": ("GET", "/account/password", SIGNED_IN),
     "accounts.list_users": ("GET", "/admin/users", ADMIN_ONLY),
     "accounts.edit_user": ("GET", "/admin/users/{user_id}", ADMIN_ONLY),
-    "administrations.list_administrations": ("GET", "/admin/administrations", ADMIN_ONLY),
+    "administrations.list_administrations": ("GET", "/admin/administrations",
+                                             COORDINATOR_OR_ADMIN),
     "administrations.edit_administration": ("GET", "/admin/administrations/AZ", ADMIN_ONLY),
+    "administrations.focal_points": ("GET", "/admin/administrations/AZ/focal-points",
+                                     COORDINATOR_OR_ADMIN),
+    "administrations.remove_focal_point": ("POST", _FocalPointPage(
+        "/admin/administrations/AZ/focal-points/{focal_point_id}/remove"), STAFF_POSTS),
+    "administrations.resend_focal_point_invitation": ("POST", _FocalPointPage(
+        "/admin/administrations/AZ/focal-points/{focal_point_id}/resend"), STAFF_POSTS),
     "applications.dashboard": ("GET", "/applications/", SIGNED_IN),
     "applications.start_application": ("GET", "/applications/new/{call_id}", SIGNED_IN),
     "applications.view_application": ("GET", "/applications/{application_id}", NOT_OWNER),
@@ -265,6 +287,8 @@ PREDICATES = {
     # predicate: roles for which it is true
     "can_manage_users": {"admin"},
     "can_manage_administrations": {"admin"},
+    "can_view_administrations": {"admin", "coordinator"},
+    "can_manage_focal_points": {"admin", "coordinator"},
     "can_view_audit_log": {"admin", "coordinator"},
     "can_manage_calls": {"coordinator"},
     "can_review": {"reviewer"},

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, SubmitField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import phrases
 from portal.forms import PortalForm
+from portal.i18n import LANGUAGES
 
 
 class AdministrationForm(PortalForm):
@@ -14,3 +15,27 @@ class AdministrationForm(PortalForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     is_active = BooleanField(_l("Shown in the list of administrations"))
     submit = SubmitField(phrases.SAVE_CHANGES)
+
+
+class FocalPointForm(PortalForm):
+    """A new focal point: invited by e-mail, or an existing account linked (which keeps its own
+    name and language)."""
+
+    full_name = StringField(_l("Full name, in Latin letters"), validators=[
+        InputRequired(message=phrases.REQUIRED), Length(max=200)])
+    title = StringField(_l("Title in the administration"), validators=[
+        InputRequired(message=phrases.REQUIRED), Length(max=200)])
+    email = EmailField(phrases.EMAIL_ADDRESS, validators=[
+        InputRequired(message=phrases.REQUIRED),
+        Length(max=254, message=_l("An e-mail address has at most 254 characters.")),
+        Email(message=_l("Enter an e-mail address in the form name@example.org."),
+              check_deliverability=False)], render_kw={"spellcheck": "false"})
+    language = SelectField(_l("Language of the e-mails"), choices=list(LANGUAGES.items()),
+                           validators=[InputRequired(message=phrases.REQUIRED)])
+    submit = SubmitField(_l("Add the focal point"))
+
+
+class FocalPointActionForm(PortalForm):
+    """A button with its CSRF token: remove a focal point, send the invitation again."""
+
+    submit = SubmitField(_l("Confirm"))

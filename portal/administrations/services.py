@@ -1,15 +1,17 @@
-"""Loading and editing the list of member administrations."""
+"""Loading and editing the list of member administrations, and their focal points."""
 
 import csv
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
 from babel import Locale
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
-from portal.administrations.models import Administration, administration_name
+from portal.administrations.models import Administration, FocalPoint, administration_name
 from portal.audit.models import AuditEvent
 from portal.audit.services import record_event
 from portal.extensions import db
@@ -137,3 +139,99 @@ def update_administration(administration: Administration, *, actor, name_en: str
         before=list(before), after=[administration.name_en, administration.name_ru, is_active],
     )
     db.session.flush()
+
+
+# --- Focal points (nominating officials) -----------------------------------------------------
+
+class FocalPointError(Exception):
+    """A focal point cannot be added; `message` (lazy, localized) says why."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def focal_points_of(code: str) -> list[FocalPoint]:
+    """An administration's focal points with their accounts, by name."""
+    from portal.accounts.models import User
+
+    return list(db.session.scalars(
+        sa.select(FocalPoint).join(FocalPoint.user)
+        .where(FocalPoint.administration_code == code).order_by(User.full_name, FocalPoint.id)
+    ).unique())
+
+
+def administrations_focal_point_of(user) -> set[str]:
+    """The codes of the administrations the user is a focal point of (none for a visitor)."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.id is None:
+        return set()
+    return set(db.session.scalars(sa.select(FocalPoint.administration_code)
+                                  .where(FocalPoint.user_id == user.id)))
+
+
+def administrations_without_focal_point() -> list[str]:
+    """The codes of the active administrations with no focal point, in code order."""
+    return list(db.session.scalars(
+        sa.select(Administration.code)
+        .where(Administration.is_active,
+               ~sa.exists().where(FocalPoint.administration_code == Administration.code))
+        .order_by(Administration.code)))
+
+
+def focal_point_counts() -> dict[str, int]:
+    """Per administration code, how many focal points it has (absent: none)."""
+    return dict(db.session.execute(
+        sa.select(FocalPoint.administration_code, sa.func.count())
+        .group_by(FocalPoint.administration_code)).all())
+
+
+def add_focal_point(administration: Administration, *, full_name: str, title: str, email: str,
+                    language: str, actor, now: datetime) -> FocalPoint:
+    """Make the person a focal point of the administration: their account (invited if new,
+    in `language`; an existing one keeps its own name and language) gets the nominator role.
+    Raises FocalPointError if they are one already. Audited. Flushes."""
+    from portal.accounts.invitations import invite_user
+    from portal.accounts.models import Role
+    from portal.accounts.services import find_user_by_email
+
+    existing = find_user_by_email(email)
+    if existing is not None and administration.code in administrations_focal_point_of(existing):
+        raise FocalPointError(_l("%(email)s is already a focal point of this administration.",
+                                 email=existing.email))
+    user = invite_user(email=email, full_name=full_name, language=language,
+                       roles={Role.nominator}, actor=actor, now=now,
+                       administration_code=administration.code,
+                       time_zone=administration_time_zone(administration.code),
+                       administration=administration)
+    focal_point = FocalPoint(administration_code=administration.code, user_id=user.id,
+                             title=title.strip(), created_at=now,
+                             created_by_id=getattr(actor, "id", None))
+    db.session.add(focal_point)
+    db.session.flush()
+    record_event("focal_point.added", actor=actor, obj=administration, user=user.id,
+                 job_title=focal_point.title)
+    return focal_point
+
+
+def remove_focal_point(focal_point: FocalPoint, *, actor) -> None:
+    """The person stops being a focal point of this administration; their account loses the
+    nominator role once they are a focal point of no administration. Audited. Flushes."""
+    from portal.accounts.models import Role
+    from portal.accounts.services import set_roles
+
+    user, administration = focal_point.user, focal_point.administration
+    db.session.delete(focal_point)
+    db.session.flush()
+    if not administrations_focal_point_of(user) and Role.nominator in user.roles:
+        set_roles(user, user.roles - {Role.nominator}, actor=actor)
+    record_event("focal_point.removed", actor=actor, obj=administration, user=user.id)
+    db.session.flush()
+
+
+def resend_focal_point_invitation(focal_point: FocalPoint, *, actor, now: datetime) -> None:
+    """A new set-password link for a focal point who has not set a password. Raises
+    accounts.invitations.InvitationUsed otherwise."""
+    from portal.accounts.invitations import resend_invitation
+
+    resend_invitation(focal_point.user, actor=actor, now=now,
+                      administration=focal_point.administration)

@@ -75,7 +75,7 @@ def test_set_password_from_the_link_then_sign_in(client, forms, db, create_user,
 
 
 def test_used_link_says_so_and_points_to_sign_in(client, forms, db, create_user, outbox):
-    user = _invite(create_user(roles=("admin",)))
+    _invite(create_user(roles=("admin",)))
     db.session.commit()
     path = link_in(outbox()[0].body_text)
     forms.post(path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
