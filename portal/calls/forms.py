@@ -35,7 +35,7 @@ from portal.forms import PortalForm
 from portal.i18n import timezone_field_choices
 
 required = InputRequired(message=phrases.REQUIRED)
-MOMENT_FIELDS = ("opens_at", "closes_at", "review_deadline")
+MOMENT_FIELDS = ("opens_at", "closes_at", "review_deadline", "endorsement_deadline")
 # What <input type="datetime-local"> sends (seconds only if the page asked for them).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 MAX_WEIGHT = Decimal("1000")
@@ -162,6 +162,17 @@ class CallForm(PortalForm):
         render_kw={"min": 0, "max": MAX_YEARS_IN_SERVICE, "inputmode": "numeric"})
     former_fellows_excluded = BooleanField(
         _l("Officers already selected for a ROCB Europe fellowship cannot apply again"))
+    endorsement_required = BooleanField(
+        _l("Applications need the endorsement of the applicant's administration"))
+    endorsement_deadline = _moment(_l("Deadline for endorsements (optional)"))
+    endorsement_quota = IntegerField(
+        _l("Most candidates one administration may endorse (optional)"),
+        validators=[Optional(), _between(1, 1000, _l("Enter a number from 1 to 1000."))],
+        render_kw={"min": 1, "max": 1000, "inputmode": "numeric"})
+    endorsement_before_submission = BooleanField(
+        _l("Applicants may ask for endorsement before they submit"))
+    endorsement_reason_shown = BooleanField(
+        _l("An applicant whose endorsement is declined reads the reason"))
     # The version the coordinator started from: a save from an older one is refused.
     version = HiddenField(validators=[_at_most(20)])
     submit = SubmitField(phrases.SAVE_CHANGES)
@@ -202,8 +213,13 @@ class CallForm(PortalForm):
         return ok
 
     def _check_order(self) -> bool:
-        opens, closes, review = (self.moments.get(n) for n in MOMENT_FIELDS)
+        opens, closes, review, endorsement = (self.moments.get(n) for n in MOMENT_FIELDS)
         ok = True
+        if closes and endorsement and endorsement < closes:
+            self.endorsement_deadline.errors.append(
+                _l("The deadline for endorsements cannot come before the deadline for "
+                   "applications."))
+            ok = False
         if opens and closes and closes <= opens:
             self.closes_at.errors.append(_l("The deadline must come after the call opens."))
             ok = False
@@ -241,7 +257,11 @@ class CallForm(PortalForm):
                     cap_per_administration=self.cap_per_administration.data,
                     programme_year=self.programme_year.data,
                     min_years_in_service=self.min_years_in_service.data,
-                    former_fellows_excluded=bool(self.former_fellows_excluded.data))
+                    former_fellows_excluded=bool(self.former_fellows_excluded.data),
+                    endorsement_required=bool(self.endorsement_required.data),
+                    endorsement_quota=self.endorsement_quota.data,
+                    endorsement_before_submission=bool(self.endorsement_before_submission.data),
+                    endorsement_reason_shown=bool(self.endorsement_reason_shown.data))
         return data
 
     def expected_version(self) -> int:
@@ -276,6 +296,10 @@ def call_form_data(call: Call) -> dict:
                 programme_year=call.programme_year,
                 min_years_in_service=call.min_years_in_service,
                 former_fellows_excluded=call.former_fellows_excluded,
+                endorsement_required=call.endorsement_required,
+                endorsement_quota=call.endorsement_quota,
+                endorsement_before_submission=call.endorsement_before_submission,
+                endorsement_reason_shown=call.endorsement_reason_shown,
                 version=call.version)
     return data
 

@@ -125,6 +125,11 @@ class Call(Bilingual, db.Model):
             return self.programme_year
         return self.closes_at.year if self.closes_at is not None else None
 
+    @property
+    def endorsement_due_at(self) -> datetime | None:
+        """Until when focal points may endorse: the endorsement deadline, else the call's."""
+        return self.endorsement_deadline or self.closes_at
+
     def is_open_at(self, moment: datetime) -> bool:
         return (self.state == CallState.open and self.opens_at is not None
                 and self.closes_at is not None and self.opens_at <= moment < self.closes_at)

@@ -19,6 +19,8 @@ EDITABLE_CALL_FIELDS = (
     "opens_at", "closes_at", "review_deadline", "time_zone", "places",
     "reviewers_per_application", "blind_review", "show_other_reviews", "cap_per_administration",
     "programme_year", "min_years_in_service", "former_fellows_excluded",
+    "endorsement_required", "endorsement_deadline", "endorsement_quota",
+    "endorsement_before_submission", "endorsement_reason_shown",
 )
 EDITABLE_CRITERION_FIELDS = (
     *(f"{name}_{lang}" for name in CRITERION_TEXT_FIELDS for lang in ("en", "ru")),
@@ -100,6 +102,9 @@ def _check_settings(call: Call, data: dict) -> None:
     cap = data.get("cap_per_administration", call.cap_per_administration)
     year = data.get("programme_year", call.programme_year)
     min_years = data.get("min_years_in_service", call.min_years_in_service)
+    quota = data.get("endorsement_quota", call.endorsement_quota)
+    closes = data.get("closes_at", call.closes_at)
+    endorsement = data.get("endorsement_deadline", call.endorsement_deadline)
     problems = []
     if places is not None and places < 1:
         problems.append(_l("The call must offer at least one place."))
@@ -114,6 +119,11 @@ def _check_settings(call: Call, data: dict) -> None:
     if min_years is not None and not 0 <= min_years <= MAX_YEARS_IN_SERVICE:
         problems.append(_l("The minimum of years in customs service must be from 0 to %(max)d.",
                            max=MAX_YEARS_IN_SERVICE))
+    if quota is not None and quota < 1:
+        problems.append(_l("A quota of endorsements per administration must be at least 1."))
+    if closes is not None and endorsement is not None and endorsement < closes:
+        problems.append(_l("The deadline for endorsements cannot come before the deadline for "
+                           "applications."))
     if problems:
         raise CallError(problems)
 
@@ -211,6 +221,10 @@ def missing_for_opening(call: Call, now: datetime) -> list:
         problems.append(_l("The review deadline must come after the call closes."))
     if call.places < 1:
         problems.append(_l("The call must offer at least one place."))
+    if (call.endorsement_required and call.endorsement_deadline is not None
+            and call.closes_at is not None and call.endorsement_deadline < call.closes_at):
+        problems.append(_l("The deadline for endorsements comes before the deadline for "
+                           "applications."))
     # What the later packages find missing (the questions of the call's form).
     from portal.calls.signals import opening_checked
 
@@ -295,7 +309,9 @@ def open_calls(now: datetime) -> list[Call]:
 # which is the new one).
 COPIED_SETTINGS = ("time_zone", "places", "reviewers_per_application", "blind_review",
                    "show_other_reviews", "cap_per_administration", "min_years_in_service",
-                   "former_fellows_excluded", "offer_response_days")
+                   "former_fellows_excluded", "offer_response_days", "endorsement_required",
+                   "endorsement_quota", "endorsement_before_submission",
+                   "endorsement_reason_shown")
 
 
 def copy_call(source: Call, *, actor, programme_year: int | None = None) -> Call:
