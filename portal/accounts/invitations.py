@@ -78,7 +78,7 @@ def invite_user(*, email: str, full_name: str, language: str, roles: Iterable[Ro
         set_roles(user, user.roles | roles, actor=actor)
     record_event("account.invited", actor=actor, obj=user, new_account=created,
                  roles=sorted(roles))
-    _send(user, actor=actor, roles=roles, **email_context)
+    _send(user, actor=actor, **email_context)
     return user
 
 
@@ -88,17 +88,17 @@ def resend_invitation(user: User, *, actor, now: datetime, **email_context) -> N
     if has_usable_password(user):
         raise InvitationUsed()
     record_event("account.invitation_resent", actor=actor, obj=user)
-    _send(user, actor=actor, roles=user.roles, **email_context)
+    _send(user, actor=actor, **email_context)
 
 
-def _send(user: User, *, actor, roles: set[Role], **email_context) -> None:
+def _send(user: User, *, actor, **email_context) -> None:
     pending = not has_usable_password(user)
     link = (public_url("accounts.accept_invitation", token=_new_token(user)) if pending
             else public_url("accounts.login"))
     queue_email(kind="account_invitation", recipient=user.email,
                 language=user.preferred_language,
                 subject=_l("Invitation to the fellowship portal of ROCB Europe"),
-                user=user, inviter=actor, roles=sorted(roles), link=link,
+                user=user, inviter=actor, roles=sorted(user.roles), link=link,
                 set_password=pending, valid_days=invitation_days(), **email_context)
 
 

@@ -54,6 +54,7 @@ def test_invite_an_existing_account_adds_the_roles_and_links_to_sign_in(db, crea
         officer.id, "Kept Name", {Role.applicant, Role.nominator})
     [message] = outbox()
     assert (message.language, link_in(message.body_text)) == ("en", "/login")
+    assert "Your roles: Applicant, Nominating official" in message.body_text
     assert _actions(db, user) == ["account.roles_changed", "account.invited"]
 
 
