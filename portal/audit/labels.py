@@ -126,7 +126,7 @@ DETAIL_LABELS = {
     "sha256": _l("SHA-256 checksum"),
     "skipped_for_cap": _l("Passed over for the cap per administration"),
     "source": _l("Copied from the call (number)"),
-    "user": _l("User (number)"),
+    "user": _l("Person"),
     "waitlist_length": _l("Length of the waiting list"),
     "waitlisted": _l("Waiting list"),
 }
@@ -165,7 +165,7 @@ def detail_label(key: str) -> str:
 
 def detail_text(key: str, value, names: dict[int, str]) -> str:
     """A detail's value as a reader understands it: decisions, documents and yes/no in words,
-    a reviewer by name (`names`: user ids to names), lists as lists; the rest as recorded."""
+    a reviewer or a user by name (`names`: user ids to names), lists as lists; the rest as recorded."""
     if key in ("outcome", "previous") and isinstance(value, str):
         from portal.selection.models import Outcome
 
@@ -174,7 +174,7 @@ def detail_text(key: str, value, names: dict[int, str]) -> str:
         from portal.applications.models import DocumentKind
 
         return DocumentKind(value).label if value in DocumentKind.__members__ else value
-    if key == "reviewer" and isinstance(value, int) and value in names:
+    if key in ("reviewer", "user") and isinstance(value, int) and value in names:
         return names[value]
     return _plain_text(value)
 

@@ -92,13 +92,13 @@ def choices(column, chosen: str) -> list[str]:
 
 def users_by_id(events) -> dict:
     """The users a page of events names, in one query: who acted, the users acted upon, and
-    the reviewers its details mention."""
+    the reviewers and users its details mention."""
     from portal.accounts.models import User
 
     ids = {e.actor_id for e in events if e.actor_id is not None}
     ids |= _ids(events, "user")
-    ids |= {e.details["reviewer"] for e in events
-            if isinstance(e.details, dict) and isinstance(e.details.get("reviewer"), int)}
+    ids |= {e.details[key] for e in events for key in ("reviewer", "user")
+            if isinstance(e.details, dict) and isinstance(e.details.get(key), int)}
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}

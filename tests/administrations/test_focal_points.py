@@ -1,5 +1,7 @@
 """An administration's focal points: added (invited or linked), listed, re-invited, removed."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -148,3 +150,12 @@ def test_active_state_and_last_sign_in_are_listed(client, forms, db, login_as, c
     listing = client.get("/admin/administrations/KG/focal-points").get_data(as_text=True)
     assert ("officer@customs.kg" in listing, "invited, no password set yet" in listing,
             ">never<" in listing) == (True, False, False)
+
+
+def test_audit_log_names_the_person_added(client, db, login_as, create_user):
+    coordinator = login_as(create_user(roles=("coordinator",)))
+    _add("KG", coordinator, title="Head of training")
+    db.session.commit()
+    page = client.get("/manage/audit?action=focal_point.added").get_data(as_text=True)
+    details = re.findall(r'<dt class="d-inline">([^<]*)</dt> <dd[^>]*>([^<]*)</dd>', page)
+    assert details == [("Job title:", "Head of training"), ("Person:", "Asel Bekova")]
