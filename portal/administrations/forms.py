@@ -1,5 +1,14 @@
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import phrases
@@ -33,6 +42,10 @@ class FocalPointForm(PortalForm):
     language = SelectField(_l("Language of the e-mails"), choices=list(LANGUAGES.items()),
                            validators=[InputRequired(message=phrases.REQUIRED)])
     submit = SubmitField(_l("Add the focal point"))
+
+    def validate_full_name(self, field):
+        if any(ch.isalpha() and "LATIN" not in unicodedata.name(ch, "") for ch in field.data):
+            raise ValidationError(_l("Write the name in Latin letters, as in the passport."))
 
 
 class FocalPointActionForm(PortalForm):

@@ -159,3 +159,14 @@ def test_audit_log_names_the_person_added(client, db, login_as, create_user):
     page = client.get("/manage/audit?action=focal_point.added").get_data(as_text=True)
     details = re.findall(r'<dt class="d-inline">([^<]*)</dt> <dd[^>]*>([^<]*)</dd>', page)
     assert details == [("Job title:", "Head of training"), ("Person:", "Asel Bekova")]
+
+
+def test_a_name_in_cyrillic_is_refused_beside_the_field(forms, db, login_as, create_user):
+    login_as(create_user(roles=("coordinator",)))
+    response = forms.post("/admin/administrations/KG/focal-points", {
+        "full_name": "Асель Бекова", "title": "Head", "email": "asel@customs.kg",
+        "language": "ru"})
+    assert response.status_code == 200
+    assert "Write the name in Latin letters, as in the passport." in response.get_data(
+        as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(FocalPoint)) == 0
