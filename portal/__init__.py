@@ -26,6 +26,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_blueprints(app)
 
     from portal import cli, errors, jinja, security
+    from portal.endorsements import hooks
     from portal.notifications import dispatcher
     from portal.questions import copying
 
@@ -34,6 +35,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     jinja.init_app(app)
     dispatcher.init_app(app)
     copying.init_app(app)  # a copied call takes its questions along
+    hooks.init_app(app)  # endorsement asked on submission, shown on the applicant's pages
     cli.init_app(app)
     return app
 
@@ -78,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit import bp as audit_bp
     from portal.callforms import bp as callforms_bp
     from portal.calls import bp as calls_bp
+    from portal.endorsements import bp as endorsements_bp
     from portal.main import bp as main_bp
     from portal.notifications import bp as notifications_bp
     from portal.reports import bp as reports_bp
@@ -92,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(callforms_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(endorsements_bp)
     app.register_blueprint(selection_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(statistics_bp)

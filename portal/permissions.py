@@ -20,6 +20,7 @@ class Role:
     reviewer = "reviewer"
     coordinator = "coordinator"
     admin = "admin"
+    nominator = "nominator"
 
 
 def _has(user, role: str) -> bool:
@@ -98,6 +99,24 @@ def can_download_for_review(user, assignment, document) -> bool:
     return (is_assigned_reviewer(user, assignment)
             and document.application_id == assignment.application_id
             and document.shown_to_reviewers)
+
+
+def can_endorse(user) -> bool:
+    """A nominating official: reaches the endorsement pages, which show only the candidates of
+    the administrations they are a focal point of (is_focal_point_for)."""
+    return _has(user, Role.nominator)
+
+
+def is_focal_point_for(user, application) -> bool:
+    """A focal point of the application's administration, in a call that asks for endorsement,
+    once the endorsement was asked for, and not the applicant: reads the application and its
+    files, endorses or declines it."""
+    if not can_endorse(user) or application.applicant_id == user.id \
+            or not application.call.endorsement_required:
+        return False
+    from portal.endorsements.queries import candidate_for  # a later domain, read on demand
+
+    return candidate_for(user, application.id) is not None
 
 
 def require(predicate):

@@ -84,6 +84,11 @@ FORM_DATA = {
     "callforms.delete_section": {},
     "callforms.form_settings": {"phone": "optional", "version": "1"},
     "calls.copy_call": {"programme_year": "2028"},
+    "endorsements.endorse": {"version": "1", "statement": "Strong candidate"},
+    "endorsements.decline": {"version": "1", "reason": "Not released"},
+    "endorsements.set_priority": {"version": "1", "position": "1"},
+    "endorsements.move": {"version": "1", "direction": "up"},
+    "endorsements.request_endorsement": {},
 }
 
 
@@ -105,6 +110,23 @@ def _snapshot(db):
     return tables
 
 
+def _focal_point_and_candidate(create_user, create_application):
+    from portal.administrations.models import FocalPoint
+    from portal.calls.models import Call
+    from portal.extensions import db
+
+    focal = create_user(roles=("nominator",), administration="RU")
+    db.session.add(FocalPoint(administration_code="RU", user_id=focal.id))
+    candidate = create_application(applicant=create_user(), complete=True)
+    db.session.get(Call, candidate.call_id).endorsement_required = True
+    db.session.commit()
+    from portal.applications.services import submit_application
+
+    submit_application(candidate, actor=candidate.applicant, now=utcnow())
+    db.session.commit()
+    return focal, candidate
+
+
 def _post_routes(app):
     return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods})
 
@@ -124,10 +146,14 @@ def test_post_without_valid_token_changes_nothing(app, client, login_as, create_
     theirs = create_application(submit=True, applicant=create_user(administration="GE"))
     assignment = assign_reviewer(theirs, admin, actor=None, now=utcnow())
     db.session.commit()
+    actor = admin
+    if endpoint in ("endorsements.endorse", "endorsements.decline", "endorsements.set_priority",
+                    "endorsements.move"):  # a focal point acting on a candidate of theirs
+        actor, draft = _focal_point_and_candidate(create_user, create_application)
     if endpoint not in ("accounts.login", "accounts.register", "accounts.request_password_reset",
                         "accounts.reset_password", "reviews.accept_invitation",
                         "accounts.accept_invitation"):
-        login_as(admin)
+        login_as(actor)
     application = submitted if endpoint in ("applications.withdraw",
                                             "applications.screen_out") else draft
     if endpoint.startswith("reviews."):

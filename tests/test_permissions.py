@@ -8,15 +8,15 @@ import pytest
 from portal import permissions
 from portal.accounts.models import Role
 
-ROLES = ["anonymous", "applicant", "reviewer", "coordinator", "admin"]
+ROLES = ["anonymous", "applicant", "reviewer", "coordinator", "admin", "nominator"]
 
 PUBLIC = dict.fromkeys(ROLES, 200)
 SIGNED_IN = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)}
 ADMIN_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 403, "coordinator": 403,
-              "admin": 200}
+              "admin": 200, "nominator": 403}
 VISITORS_ONLY = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}
 COORDINATOR_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 403, "coordinator": 200,
-                    "admin": 403}
+                    "admin": 403, "nominator": 403}
 # Someone else's application: it does not exist for anyone but its owner...
 NOT_OWNER = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404)}
 # ... except that coordinators read submitted applications and their files.
@@ -73,10 +73,15 @@ class _FocalPointPage(str):
 
 
 REVIEWER_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 200, "coordinator": 403,
-                 "admin": 403}
+                 "admin": 403, "nominator": 403}
 COORDINATOR_POSTS = {**COORDINATOR_ONLY, "coordinator": 302}
 # Admins and coordinators: the action, then back to the page.
 STAFF_POSTS = {**COORDINATOR_OR_ADMIN, "coordinator": 302, "admin": 302}
+# The focal points' pages: only nominators reach them, and the matrix's nominator is no focal
+# point of the application's administration, so its candidates do not exist for them
+# (tests/endorsements/test_views.py tries a focal point of another administration).
+NOMINATOR_ONLY = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 403), "nominator": 200}
+NOT_THEIR_CANDIDATE = {**NOMINATOR_ONLY, "nominator": 404}
 
 # endpoint: (method, url, expected status per role)
 ROUTES = {
@@ -162,6 +167,27 @@ ROUTES = {
     "selection.expire_offers": ("POST", "/manage/calls/{call_id}/offers/expire", COORDINATOR_POSTS),
     # Someone else's offer does not exist for anyone but its owner.
     "selection.respond_to_offer": ("GET", "/applications/{application_id}/offer", NOT_OWNER),
+    "endorsements.index": ("GET", "/endorsements/", NOMINATOR_ONLY),
+    "endorsements.call_candidates": ("GET", "/endorsements/calls/{call_id}", NOT_THEIR_CANDIDATE),
+    "endorsements.candidate": ("GET", "/endorsements/applications/{application_id}",
+                               NOT_THEIR_CANDIDATE),
+    "endorsements.endorse": ("POST", "/endorsements/applications/{application_id}/endorse",
+                             NOT_THEIR_CANDIDATE),
+    "endorsements.decline": ("POST", "/endorsements/applications/{application_id}/decline",
+                             NOT_THEIR_CANDIDATE),
+    "endorsements.set_priority": ("POST", "/endorsements/applications/{application_id}/priority",
+                                  NOT_THEIR_CANDIDATE),
+    "endorsements.move": ("POST", "/endorsements/applications/{application_id}/move",
+                          NOT_THEIR_CANDIDATE),
+    "endorsements.download_document": (
+        "GET", "/endorsements/applications/{application_id}/documents/{document_id}",
+        NOT_THEIR_CANDIDATE),
+    "endorsements.download_pdf": ("GET", "/endorsements/applications/{application_id}/pdf",
+                                  NOT_THEIR_CANDIDATE),
+    "endorsements.download_letter": ("GET", "/endorsements/applications/{application_id}/letter",
+                                     NOT_THEIR_CANDIDATE),
+    "endorsements.request_endorsement": ("POST", "/applications/{application_id}/endorsement",
+                                         NOT_OWNER),
     "reports.index": ("GET", "/manage/calls/{call_id}/reports", COORDINATOR_ONLY),
     "reports.applications_csv": ("GET", "/manage/calls/{call_id}/exports/applications.csv",
                                  COORDINATOR_ONLY),
@@ -294,8 +320,9 @@ PREDICATES = {
     "can_review": {"reviewer"},
     "can_manage_applications": {"coordinator"},
     "can_manage_reviews": {"coordinator"},
-    "can_apply": {"applicant", "reviewer", "coordinator", "admin"},
-    "is_signed_in": {"applicant", "reviewer", "coordinator", "admin"},
+    "can_apply": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
+    "is_signed_in": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
+    "can_endorse": {"nominator"},
 }
 
 
@@ -309,6 +336,6 @@ def test_predicate_matrix(name, role):
 def test_every_predicate_is_in_the_matrix():
     # These take an object as well as the user; tests/applications check them per object.
     per_object = {"can_change_roles", "can_view_application", "is_owner", "is_assigned_reviewer",
-                  "can_download_for_review"}
+                  "can_download_for_review", "is_focal_point_for"}
     names = set(permissions.TEMPLATE_PREDICATES) - per_object
     assert names == set(PREDICATES)
