@@ -170,3 +170,36 @@ def test_a_name_in_cyrillic_is_refused_beside_the_field(forms, db, login_as, cre
     assert "Write the name in Latin letters, as in the passport." in response.get_data(
         as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FocalPoint)) == 0
+
+
+def _queries(client, path) -> int:
+    client.get(path)  # warm
+    count = [0]
+
+    def counter(*_args, **_kwargs):
+        count[0] += 1
+
+    sa.event.listen(_db.engine, "before_cursor_execute", counter)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(_db.engine, "before_cursor_execute", counter)
+    assert response.status_code == 200
+    return count[0]
+
+
+def test_focal_point_pages_issue_as_many_queries_for_eight_as_for_one(client, db, login_as,
+                                                                       create_user):
+    coordinator = login_as(create_user(roles=("coordinator",)))
+    pages = ("/admin/administrations/KG/focal-points", "/admin/administrations")
+    _add("KG", coordinator, email="first@customs.kg")
+    db.session.commit()
+    one = [_queries(client, page) for page in pages]
+    for n in range(7):  # three active accounts (and four elsewhere), four invited
+        officer = create_user(email=f"officer{n}@customs.kg", administration="KG")
+        _add("KG" if n % 2 else "KZ", coordinator, email=officer.email)
+        if n % 2 == 0:
+            _add("KG", coordinator, email=f"invited{n}@customs.kg")
+    db.session.commit()
+    assert len(services.focal_points_of("KG")) == 8
+    assert [_queries(client, page) for page in pages] == one
