@@ -26,7 +26,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_blueprints(app)
 
     from portal import cli, errors, jinja, security
-    from portal.endorsements import hooks
+    from portal.endorsements import hooks, office
     from portal.notifications import dispatcher
     from portal.questions import copying
 
@@ -36,6 +36,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     dispatcher.init_app(app)
     copying.init_app(app)  # a copied call takes its questions along
     hooks.init_app(app)  # endorsement asked on submission, shown on the applicant's pages
+    office.init_app(app)  # the endorsement's columns on the list of a call's applications
     cli.init_app(app)
     return app
 

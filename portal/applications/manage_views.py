@@ -11,7 +11,11 @@ from portal.applications.eligibility import application_problems, flagged_applic
 from portal.applications.forms import ScreenOutForm
 from portal.applications.layout import call_form
 from portal.applications.models import Application, ApplicationState
-from portal.applications.queries import administrations_of_call, call_applications_query
+from portal.applications.queries import (
+    administrations_of_call,
+    call_applications_query,
+    list_extensions,
+)
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
@@ -46,11 +50,18 @@ def list_call_applications(call_id: int):
         "search": request.args.get("q", "").strip()[:100],
         "sort": request.args.get("sort", "submitted"),
     }
-    page = RowsPagination(page=requested_page(), per_page=PER_PAGE,
-                          select=call_applications_query(call.id, **filters), error_out=False)
+    # Columns and filters of later packages (the endorsement's), in the same query.
+    extensions = list_extensions(call)
+    extra = {name: value for extension in extensions
+             for name, value in extension.read_filters(request.args).items()}
+    query = call_applications_query(call.id, **filters)
+    for extension in extensions:
+        query = extension.extend(query, extra)
+    page = RowsPagination(page=requested_page(), per_page=PER_PAGE, select=query, error_out=False)
     return render_template("applications/manage_list.html", call=call, page=page,
                            flagged=flagged_applications(call, [row.id for row in page.items]),
-                           filters=filters, states=list(ApplicationState),
+                           filters={**filters, **extra}, list_extensions=extensions,
+                           states=list(ApplicationState),
                            sort_labels=SORT_LABELS,
                            state_labels={state: state.label for state in ApplicationState},
                            administration_names=administration_names,

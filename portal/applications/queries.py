@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 
 from portal.administrations.models import Administration
 from portal.applications.models import Application, ApplicationState
@@ -58,6 +59,21 @@ def call_applications_query(call_id: int, *, state: str = "", administration: st
     if state == ApplicationState.draft:
         order = (*order, Application.id.desc())  # no reference, no moment: the newest first
     return query.order_by(*order)
+
+
+# Columns and filters that later packages add to the list of a call's applications (endorsements:
+# its state and the administration's priority), registered when they are set up, so that
+# applications imports none of them. An extension has `applies(call)`, `read_filters(args)` (a
+# dict of its filters), `extend(query, filters)` (joins, columns and conditions: still one query
+# for the page) and `template`, a partial the list includes with `part` set to "filter",
+# "header" or "cell".
+def register_list_extension(app, extension) -> None:
+    app.extensions.setdefault("applications_list_extensions", []).append(extension)
+
+
+def list_extensions(call) -> list:
+    return [extension for extension in current_app.extensions.get("applications_list_extensions", ())
+            if extension.applies(call)]
 
 
 def administrations_of_call(call_id: int) -> list[Administration]:

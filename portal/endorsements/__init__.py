@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("endorsements", __name__, template_folder="templates")
 
-from portal.endorsements import commands, views  # noqa: E402,F401
+from portal.endorsements import commands, office_views, views  # noqa: E402,F401
