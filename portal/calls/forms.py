@@ -39,6 +39,9 @@ MOMENT_FIELDS = ("opens_at", "closes_at", "review_deadline", "endorsement_deadli
 # What <input type="datetime-local"> sends (seconds only if the page asked for them).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 MAX_WEIGHT = Decimal("1000")
+ENDORSEMENT_FIXED = _l("Whether applications need endorsement cannot change once the call has "
+                       "opened: the applications already in were sent to their administrations "
+                       "under the rule it had.")
 
 
 # --- Local wall-clock time ↔ UTC -------------------------------------------------------------
@@ -181,6 +184,10 @@ class CallForm(PortalForm):
         super().__init__(*args, **kwargs)
         # Once a call has left the draft state, none of its texts and dates may go missing.
         self.require_complete = require_complete
+        # Whether the call needs endorsement is fixed once it has left the draft state: the
+        # applications already in were (or were not) sent to their administrations.
+        self.saved_endorsement_required = bool(
+            (kwargs.get("data") or {}).get("endorsement_required"))
         self.time_zone.choices = timezone_field_choices((kwargs.get("data") or {}).get("time_zone"))
         self.moments: dict[str, datetime | None] = {}
 
@@ -189,6 +196,10 @@ class CallForm(PortalForm):
         valid = self._convert_moments() and valid
         valid = self._check_order() and valid
         valid = self._check_texts() and valid
+        if (self.require_complete
+                and bool(self.endorsement_required.data) != self.saved_endorsement_required):
+            self.endorsement_required.errors.append(ENDORSEMENT_FIXED)
+            valid = False
         return valid
 
     def _convert_moments(self) -> bool:

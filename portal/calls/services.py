@@ -83,9 +83,14 @@ def create_call(*, actor, data: dict) -> Call:
 
 
 def update_call(call: Call, *, actor, data: dict, expected_version: int) -> None:
-    """Save the coordinator's changes. Raises StaleCall if someone saved in between."""
+    """Save the coordinator's changes. Raises StaleCall if someone saved in between, CallError
+    for settings no call can work with or for turning endorsement on or off once open."""
     if call.version != expected_version:
         raise StaleCall()
+    if (call.state != CallState.draft and "endorsement_required" in data
+            and bool(data["endorsement_required"]) != call.endorsement_required):
+        raise CallError([_l("Whether applications need endorsement cannot change once the "
+                            "call has opened.")])
     _check_settings(call, data)
     _apply(call, data)
     record_event("call.updated", actor=actor, obj=call)

@@ -114,3 +114,23 @@ def test_copy_keeps_the_endorsement_settings_but_not_the_deadline(db, make_call)
             copy.endorsement_reason_shown, copy.endorsement_deadline) == (
         True, 3, True, True, None)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Call)) == 2
+
+
+def test_endorsement_cannot_be_turned_on_or_off_once_the_call_is_open(forms, coordinator, db,
+                                                                      make_call):
+    call = make_call(CallState.open)
+    page = _main(_post_edit(forms, call, endorsement_required="y"))
+    assert _summary(page) == [
+        "#endorsement_required Whether applications need endorsement cannot change once the call has "
+        "opened: the applications already in were sent to their administrations under the rule "
+        "it had."]
+    db.session.refresh(call)
+    assert call.endorsement_required is False
+    with pytest.raises(services.CallError):
+        services.update_call(call, actor=None, expected_version=call.version,
+                             data={"endorsement_required": True})
+    # Its deadline and quota may still change.
+    response = _post_edit(forms, call, endorsement_quota="3")
+    assert response.status_code == 302
+    db.session.refresh(call)
+    assert call.endorsement_quota == 3
