@@ -8,6 +8,7 @@ from portal.selection.models import OfferState
 TIE_BREAKER_LABELS = {
     "raw_mean": _l("tie broken by the mean score"),
     "review_count": _l("tie broken by the number of reviews"),
+    "priority": _l("tie broken by the administration's priority"),
     "submitted_at": _l("tie broken by the earlier submission"),
     "application_id": _l("tie broken by the order of arrival"),
 }

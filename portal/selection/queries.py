@@ -22,6 +22,7 @@ from portal.applications.models import Application, ApplicationState
 from portal.collector import collector_paused
 from portal.extensions import db
 from portal.reviews.models import Assignment, AssignmentState, Review
+from portal.selection.endorsement import endorsed_priorities, endorsement_cells
 from portal.selection.models import Decision, Offer, OfferState
 from portal.selection.ranking import (
     ApplicationEntry,
@@ -37,7 +38,7 @@ from portal.selection.stamps import read_stamps
 # After publication their state is the published outcome, so those states are in the pool too.
 POOL_STATES = (ApplicationState.submitted, ApplicationState.under_review, ApplicationState.accepted,
                ApplicationState.waitlisted, ApplicationState.not_selected, ApplicationState.declined)
-RULES_VERSION = 1  # part of the fingerprint: a change of the ranking rules invalidates what is kept
+RULES_VERSION = 2  # part of the fingerprint: a change of the ranking rules invalidates what is kept
 CACHED_CALLS = 8  # rankings kept per process (each about 1 kB per application)
 DERIVED_KEPT = 64  # filtered orders and counts of ranking pages kept per process
 
@@ -53,6 +54,8 @@ class RankingRow:
     reviews: list[Review]  # call_ranking(with_reviews=True) only: the submitted reviews that count
     # ranking_table only: the offer made after publication, as a row of OFFER_COLUMNS, if any.
     offer: Any = None
+    # ranking_table only, where the call needs endorsement: an endorsement.EndorsementCell, if any.
+    endorsement: Any = None
 
     @property
     def application_id(self) -> int:
@@ -107,7 +110,9 @@ def _compute_now(call) -> list[RankedApplication]:
     if not criteria:
         return []
     criteria_ids = {c.id for c in criteria}
-    entries = [ApplicationEntry(app_id, call.reviewers_per_application, submitted_at)
+    priorities = endorsed_priorities(call)
+    entries = [ApplicationEntry(app_id, call.reviewers_per_application, submitted_at,
+                                priorities.get(app_id))
                for app_id, submitted_at in db.session.execute(
                    sa.select(Application.id, Application.submitted_at).where(_in_pool(call.id)))]
     scores = []
@@ -223,8 +228,9 @@ def ranking_table_and_key(call) -> tuple[list[RankingRow], tuple]:
             sa.select(*DECISION_COLUMNS).where(Decision.call_id == call.id))}
         offers = {row.application_id: row for row in db.session.execute(
             sa.select(*OFFER_COLUMNS).where(Offer.call_id == call.id))}
+        endorsements = endorsement_cells(call)
         rows = [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [],
-                           offers.get(r.application_id))
+                           offers.get(r.application_id), endorsements.get(r.application_id))
                 for r, application in _table(call, fingerprint)]
         cache.put(("rows", call.id), key, rows)
     return rows, key

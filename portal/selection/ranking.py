@@ -60,8 +60,13 @@ By these keys, each deciding only when all before it are equal (`TIE_BREAKERS` n
    applications without reviews come after all others;
 2. raw mean, descending (exact);
 3. number of reviews, descending (the better-evidenced score first);
-4. the application's submission time, ascending (the earlier first; unknown times last);
-5. application id, ascending.
+4. the administration's priority, where the call needs endorsement: an endorsed candidate its
+   administration ranked 1 before one it ranked 2, and both before candidates without a priority
+   (not endorsed, or a call without endorsement, where it decides nothing). It is the last of the
+   rules about the candidates themselves: the two below only make the order total, and the
+   submission time, which hardly ever ties, would leave the priority nothing to decide after it;
+5. the application's submission time, ascending (the earlier first; unknown times last);
+6. application id, ascending.
 
 The id makes every key distinct, so ranks are always 1, 2, …, n with no shared ranks;
 `RankedApplication.decided_by` names the key that separated an application from the one just
@@ -80,7 +85,8 @@ from fractions import Fraction
 POINTS = 100  # the common scale runs from 0 to POINTS
 DISAGREEMENT_RANGE = Fraction(40)  # points; highest minus lowest weighted total at which to flag
 NORMALIZED_DECIMALS = 6  # normalized scores equal to this many decimals are tied
-TIE_BREAKERS = ("normalized", "raw_mean", "review_count", "submitted_at", "application_id")
+TIE_BREAKERS = ("normalized", "raw_mean", "review_count", "priority", "submitted_at",
+                "application_id")
 
 CriterionId = int | str
 
@@ -109,6 +115,7 @@ class ApplicationEntry:
     id: int
     expected_reviews: int
     submitted_at: datetime | None = None  # only for tie-breaking
+    priority: int | None = None  # the administration's, for an endorsed candidate (1 first)
 
 
 @dataclass(frozen=True)
@@ -322,6 +329,7 @@ def _sort_key(score: ApplicationScore, entry: ApplicationEntry) -> tuple:
         (1,) if normalized is None else (0, -round(normalized, NORMALIZED_DECIMALS)),
         (1,) if score.raw_mean is None else (0, -score.raw_mean),
         -score.review_count,
+        (1,) if entry.priority is None else (0, entry.priority),
         (1,) if entry.submitted_at is None else (0, entry.submitted_at),
         entry.id,
     )

@@ -2,8 +2,9 @@
 
 `inputs` moves when the scores may change: an application enters or leaves the pool, a review
 is written, changed or no longer counts, an assignment is given or released, a criterion or the
-number of reviewers per application changes. `decisions` moves with any decision and with any offer
-made, answered or expired. They live in
+number of reviewers per application changes; and when an endorsement is made, decided or
+reordered (the administration's priority breaks ties where the call needs endorsement).
+`decisions` moves with any decision and with any offer made, answered or expired. They live in
 their own table, read with one query by primary key, and are raised in the same transaction as
 the change, so a ranking kept in a process under the counters it was made with is never older
 than the database. A listener on every session raises them for changes made through the ORM;
@@ -65,6 +66,7 @@ def _affected_calls(session) -> tuple[set[int], set[int]]:
     """(calls whose score inputs change, calls whose decisions change) in this flush."""
     from portal.applications.models import Application, ApplicationState
     from portal.calls.models import Call, Criterion
+    from portal.endorsements.models import Endorsement
     from portal.reviews.models import Assignment, Review
     from portal.selection.models import Decision, Offer
 
@@ -91,7 +93,12 @@ def _affected_calls(session) -> tuple[set[int], set[int]]:
         elif isinstance(obj, Criterion):
             if whole or session.is_modified(obj):
                 inputs.add(obj.call_id if obj.call_id is not None else getattr(obj.call, "id", None))
-        elif isinstance(obj, Call) and not whole and _changed(obj, "reviewers_per_application"):
+        elif isinstance(obj, Endorsement):
+            # The administration's priority breaks ties; the state is a column of the ranking.
+            if whole or _changed(obj, "state", "priority"):
+                inputs.add(obj.call_id if obj.call_id is not None else _call_of_application(obj.application))
+        elif isinstance(obj, Call) and not whole and _changed(obj, "reviewers_per_application",
+                                                              "endorsement_required"):
             inputs.add(obj.id)
     # A call deleted in this flush takes its counters with it.
     gone = {obj.id for obj in session.deleted if isinstance(obj, Call)} | {None}

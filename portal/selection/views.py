@@ -16,6 +16,7 @@ from portal.forms import form_view
 from portal.pagination import ListPagination, requested_page
 from portal.permissions import can_manage_applications, is_owner, require
 from portal.selection import bp, services
+from portal.selection import endorsement as endorsement_filter
 from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
 from portal.selection.models import Offer, OfferState, Outcome
 from portal.selection.phrases import FLAG_LABELS, GIVEN_UP_LABELS, SORT_LABELS
@@ -65,6 +66,9 @@ def _filtered(rows, args):
     language = args.get("language", "")
     if language in ("en", "ru"):
         rows = [r for r in rows if r.application.language == language]
+    endorsement = args.get("endorsement", "")
+    if endorsement_filter.is_filter(endorsement):
+        rows = [r for r in rows if endorsement_filter.matches(r, endorsement)]
     return sorted(rows, key=SORTS.get(args.get("sort", "rank"), SORTS["rank"]))
 
 
@@ -76,7 +80,8 @@ def ranking(call_id: int):
 
 def _ranking_page(call: Call, fill_form: FillPlacesForm):
     rows, key = ranking_table_and_key(call)
-    filters = {k: request.args.get(k, "")[:40] for k in ("flag", "decision", "administration", "language", "sort")}
+    filters = {k: request.args.get(k, "")[:40]
+               for k in ("flag", "decision", "administration", "language", "endorsement", "sort")}
     # The filtered order, the counts and the names are made once per change of the ranking, a
     # decision or the call, not on every page of it.
     shown = kept_beside_ranking(call, repr(sorted(filters.items())), key, lambda: _filtered(rows, filters))
