@@ -183,3 +183,49 @@ def test_application_pages_issue_as_many_queries_with_30_questions_as_with_none(
     with_30 = _application_pages(app, create_application, create_call, create_user,
                                  questions=30)
     assert with_30 == without
+
+
+# The coordinators' pages of endorsement (issue 14), on a call needing it with 3 candidates and
+# with 12, of three administrations (one without a focal point), in every state: as many queries.
+def _endorsement_pages(app, create_application, create_call, create_user, *, candidates: int):
+    from datetime import timedelta
+
+    from portal.administrations.models import FocalPoint
+    from portal.calls.models import CallState
+    from portal.database import utcnow
+    from tests.endorsements.office_factories import set_endorsement
+
+    call = create_call(endorsement_required=True, endorsement_quota=5)
+    for code in ("KG", "KZ"):
+        focal = create_user(roles=("nominator",), administration=code)
+        db.session.add(FocalPoint(administration_code=code, user_id=focal.id, title="Head"))
+    states = [("endorsed", 1), ("declined", None), ("requested", None)]
+    for n in range(candidates):
+        code = ("KG", "KZ", "GE")[n % 3]
+        application = create_application(call=call, applicant=create_user(administration=code),
+                                         submit=True)
+        application.administration_code = code
+        state, priority = states[(n + n // 3) % 3]  # every state in every administration
+        set_endorsement(application, state, priority=priority and n + 1)
+    call.closes_at = utcnow() - timedelta(hours=2)
+    call.endorsement_deadline = utcnow() - timedelta(hours=1)
+    call.state = CallState.closed
+    db.session.commit()
+    coordinator = _signed_in(app, create_user(roles=("coordinator",)))
+    paths = {
+        "endorsements of the call": f"/manage/calls/{call.id}/endorsements",
+        "screening out the candidates not endorsed": (
+            f"/manage/calls/{call.id}/endorsements/screen-out"),
+        "applications with the endorsement's columns": f"/manage/calls/{call.id}/applications",
+        "applications filtered by endorsement": (
+            f"/manage/calls/{call.id}/applications?endorsement=endorsed"),
+        "ranking with the endorsement's columns": f"/manage/calls/{call.id}/ranking",
+    }
+    return {name: _queries(app, coordinator, path) for name, path in paths.items()}
+
+
+def test_endorsement_pages_issue_as_many_queries_for_12_candidates_as_for_3(
+        app, db, create_application, create_call, create_user):
+    few = _endorsement_pages(app, create_application, create_call, create_user, candidates=3)
+    many = _endorsement_pages(app, create_application, create_call, create_user, candidates=12)
+    assert many == few
