@@ -183,3 +183,50 @@ def test_screening_page_before_the_deadline_says_so_and_changes_nothing(
     response = forms.post(url, {"reason_en": "x", "reason_ru": "y"}, page="/")
     assert response.status_code == 200
     assert [a.state for a in applications] == [ApplicationState.submitted] * 6
+
+
+def test_the_screened_out_read_the_default_reason_in_their_language_at_publication(
+        app, endorsement_call, create_user, outbox):
+    from flask_babel import force_locale
+
+    from portal.selection import services as selection
+
+    call, applications = endorsement_call([("KG", "endorsed", 1), ("KG", "declined", None),
+                                           ("GE", "requested", None)])
+    applications[1].applicant.preferred_language = "ru"
+    coordinator = create_user(roles=("coordinator",))
+    reasons = {}
+    for language in ("en", "ru"):
+        with force_locale(language):
+            reasons[language] = str(office.DEFAULT_REASON)
+    office.screen_out_non_endorsed(call, actor=coordinator, reason=reasons["en"],
+                                   reason_ru=reasons["ru"], now=utcnow())
+    selection.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
+    selection.publish_results(call, actor=coordinator, now=utcnow(), response_days=14,
+                              override_reason="No reviews in this test")
+    db.session.commit()
+    bodies = {m.recipient: m.body_text for m in outbox() if m.kind == "selection_result"}
+    assert [line.strip() for line in bodies[applications[1].applicant.email].splitlines()
+            if line.strip().startswith("Причина:")] == [f"Причина: {reasons['ru']}"]
+    assert [line.strip() for line in bodies[applications[2].applicant.email].splitlines()
+            if line.strip().startswith("Reason:")] == [f"Reason: {reasons['en']}"]
+    assert [a.state for a in applications] == [ApplicationState.accepted,
+                                               ApplicationState.screened_out,
+                                               ApplicationState.screened_out]
+
+
+def test_the_pages_speak_russian_to_a_russian_speaking_coordinator(
+        client, login_as, create_user, endorsement_call):
+    call, _applications = endorsement_call(STATES)
+    login_as(create_user(roles=("coordinator",), language="ru"))
+    overview = client.get(f"/manage/calls/{call.id}/endorsements").get_data(as_text=True)
+    assert re.findall(r'<h2 class="h5" id="[\w-]+">([^<]+)</h2>', overview) == [
+        "Администрации, которые ещё не ответили",
+        "Администрации с кандидатами, но без контактного лица",
+        "Кандидаты без подтверждённого выдвижения"]
+    assert re.findall(r'<li data-code="KG">([^<]+)</li>', overview) == [
+        "Кыргызстан: 1 кандидат ожидает подтверждения выдвижения"]
+    listing = client.get(f"/manage/calls/{call.id}/applications").get_data(as_text=True)
+    assert '<th scope="col">Подтверждение выдвижения</th>' in listing
+    ranking = client.get(f"/manage/calls/{call.id}/ranking").get_data(as_text=True)
+    assert "затем очерёдность, установленная администрацией" in ranking
