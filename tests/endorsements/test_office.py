@@ -76,7 +76,9 @@ def test_overview_page(client, login_as, create_user, endorsement_call):
         ("requested", "1"), ("endorsed", "2"), ("declined", "1"), ("none", "0")]
     assert re.findall(r"data-quota>([^<]+)</td>\s*<td>([^<]+)</td>", html) == [
         ("0 of 2", "—"), ("2 of 2", "Aibek Focal")]
-    assert re.findall(r'<li data-code="(\w+)"><a href="/admin/administrations/', html) == ["GE"]
+    assert re.findall(r'<li data-code="(\w+)"><a href="([^"]+)">', html) == [
+        ("GE", "/admin/administrations/GE/focal-points")]
+    assert client.get("/admin/administrations/GE/focal-points").status_code == 200
     assert re.findall(r'<li data-code="(\w+)">[^<]+awaiting', html) == ["GE", "KG"]
 
 
