@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("applications", __name__, template_folder="templates")
 
-from portal.applications import manage_views, views  # noqa: E402,F401
+from portal.applications import document_views, manage_views, views  # noqa: E402,F401
 from portal.applications.sections import display_answers  # noqa: E402
 from portal.applications.services import public_state  # noqa: E402
 from portal.applications.views import own_application  # noqa: E402
