@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, logout_user
 
 from portal.accounts.forms import PasswordResetForm
 from portal.accounts.services import TokenExpired, TokenInvalid
+from portal.applications.layout import call_form
 from portal.applications.models import Document
 from portal.calls.models import Call
 from portal.database import utcnow
@@ -121,11 +122,12 @@ def review(assignment_id: int):
             flash(_("Your review has been submitted.") if submit
                   else _("Your draft has been saved."), "success")
             return redirect(url_for("reviews.review", assignment_id=assignment.id))
+    layout = call_form(application.call)  # read once for the answers and what is hidden
     return render_template(
         "reviews/review.html", assignment=assignment, application=application, form=form,
-        answers=reviewer_answers(application),
+        answers=reviewer_answers(application, layout),
         documents=reviewer_documents(application),
-        hidden=hidden_from_reviewers(application),
+        hidden=hidden_from_reviewers(application, layout),
         other_reviews=services.other_reviews_visible(assignment))
 
 
