@@ -85,6 +85,16 @@ def endorsed_in(call_id: int, code: str) -> list[Endorsement]:
         .order_by(Endorsement.priority.nulls_last(), Endorsement.id)))
 
 
+def lock_endorsements(call_id: int, code: str) -> None:
+    """Lock an administration's endorsements of a call (SELECT ... FOR UPDATE) until the
+    transaction ends, so that two focal points deciding at once take turns: the second counts
+    the quota used, and renumbers the priorities, after the first has committed. SQLite, which
+    has no row locks, runs writing transactions one at a time anyway."""
+    db.session.execute(sa.select(Endorsement.id).where(
+        Endorsement.call_id == call_id, Endorsement.administration_code == code)
+        .with_for_update())
+
+
 def quota_used(call_id: int, code: str) -> int:
     return db.session.scalar(sa.select(sa.func.count(Endorsement.id)).where(
         Endorsement.call_id == call_id, Endorsement.administration_code == code,

@@ -249,6 +249,7 @@ def _check(endorsement: Endorsement, actor, expected_version: int, now: datetime
         raise TooLate()
     if application.state == ApplicationState.withdrawn:
         raise EndorsementError(_l("This application was withdrawn."))
+    queries.lock_endorsements(endorsement.call_id, endorsement.administration_code)
     if endorsement.version != expected_version:
         raise StaleEndorsement()
 
