@@ -12,6 +12,7 @@ from portal.applications.demo import seed_demo_applications
 from portal.calls.demo import seed_demo_calls
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
+from portal.endorsements.demo import require_endorsement, seed_demo_endorsements, seed_demo_focal_points
 from portal.extensions import db
 from portal.questions.demo import answer_demo_applications, seed_demo_questions
 from portal.reviews.automatic import assign_call_automatically
@@ -38,6 +39,14 @@ DEMO_USERS = [
      "en", "Europe/Bucharest", (Role.applicant,)),
     ("applicant.uz@demo.rocb.example", "Dilshod Karimov", "Дильшод Каримов", "UZ",
      "Inspector, post-clearance audit", "ru", "Asia/Tashkent", (Role.applicant,)),
+    # Focal points (portal/endorsements/demo.py makes them so): Kyrgyzstan's and Kazakhstan's
+    # read Russian.
+    ("focal.kg@demo.rocb.example", "Bakyt Sydykov", "Бакыт Сыдыков", "KG",
+     "Head of the Personnel and Training Department", "ru", "Asia/Bishkek", (Role.nominator,)),
+    ("focal.kz@demo.rocb.example", "Saule Akhmetova", "Сауле Ахметова", "KZ",
+     "Deputy Head of the Human Resources Department", "ru", "Asia/Almaty", (Role.nominator,)),
+    ("focal.ge@demo.rocb.example", "Tamar Lomidze", "თამარ ლომიძე", "GE",
+     "Head of the Training Centre", "en", "Asia/Tbilisi", (Role.nominator,)),
 ]
 
 
@@ -71,16 +80,20 @@ def seed_demo_data() -> list[tuple[str, str]]:
 
 
 def _seed_calls_and_applications() -> None:
-    """An open call with applications in several states, and a closed call in review."""
+    """An open call with applications in several states, endorsed or not by their
+    administrations, and a closed call in review."""
     seed_demo_calls()
     open_call = db.session.scalar(sa.select(Call).where(Call.state == CallState.open)
                                   .order_by(Call.id))
+    seed_demo_focal_points()
     if open_call is not None:
+        require_endorsement(open_call)
         seed_demo_applications(open_call, DEMO_PASSWORD)
         # The call's own questions, then the demo applicants' answers to them.
         questions = seed_demo_questions(open_call)
         if questions:
             answer_demo_applications(open_call, questions)
+        seed_demo_endorsements(open_call, DEMO_PASSWORD)
     closed = db.session.scalar(sa.select(Call).where(Call.state == CallState.closed)
                                .order_by(Call.id))
     if closed is not None:

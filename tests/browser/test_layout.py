@@ -87,6 +87,11 @@ def _user(db, email):
     return db.session.scalar(sa.select(User).where(User.email == email))
 
 
+def _application_of(db, call, name) -> int:
+    return db.session.scalar(sa.select(Application.id).where(Application.call_id == call.id,
+                                                             Application.applicant_name == name))
+
+
 def _set_up(db):
     """The demo data, with the closed call's places filled (not yet published)."""
     seed_demo_data()
@@ -182,7 +187,20 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("callforms.edit_section", call_id=open_call.id, section_id=own_section.id),
             url_for("callforms.form_settings", call_id=draft.id),
             *(url_for("callforms.preview_form", call_id=open_call.id, lang=lang)
-              for lang in LANGUAGES)]),
+              for lang in LANGUAGES),
+            url_for("endorsements.call_endorsements", call_id=open_call.id),
+            url_for("endorsements.screen_out_non_endorsed", call_id=open_call.id)]),
+        # The open call needs endorsement (portal/endorsements/demo.py): Kyrgyzstan's focal point
+        # has decided on every candidate, Kazakhstan's has one awaiting.
+        "focal point who decided": Person("focal.kg@demo.rocb.example", [
+            url_for("endorsements.index"),
+            url_for("endorsements.call_candidates", call_id=open_call.id),
+            *(url_for("endorsements.candidate", application_id=_application_of(db, open_call, name))
+              for name in ("Gulnara Asanova", "Erlan Mamatov"))]),
+        "focal point with a candidate awaiting": Person("focal.kz@demo.rocb.example", [
+            url_for("endorsements.call_candidates", call_id=open_call.id),
+            url_for("endorsements.candidate",
+                    application_id=_application_of(db, open_call, "Nurlan Abenov"))]),
         "admin": Person("admin@demo.rocb.example", [
             url_for("accounts.list_users"),
             url_for("accounts.edit_user", user_id=applicant.id),
