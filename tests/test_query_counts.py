@@ -229,3 +229,40 @@ def test_endorsement_pages_issue_as_many_queries_for_12_candidates_as_for_3(
     few = _endorsement_pages(app, create_application, create_call, create_user, candidates=3)
     many = _endorsement_pages(app, create_application, create_call, create_user, candidates=12)
     assert many == few
+
+
+# The focal point's pages (issue 14), on an open call needing endorsement with 3 candidates of
+# their administration and with 12, in every state (the endorsed ranked, with up/down buttons),
+# beside another administration's: as many queries.
+def _focal_point_pages(app, create_application, create_call, create_user, *, candidates: int):
+    from portal.administrations.models import FocalPoint
+    from tests.endorsements.office_factories import set_endorsement
+
+    call = create_call(endorsement_required=True, endorsement_quota=20)
+    focal = create_user(roles=("nominator",), administration="KG")
+    db.session.add(FocalPoint(administration_code="KG", user_id=focal.id, title="Head"))
+    states = ["endorsed", "declined", "requested"]
+    for n in range(candidates):
+        for code in ("KG", "KZ"):
+            application = create_application(call=call, applicant=create_user(administration=code),
+                                             submit=True)
+            application.administration_code = code
+            state = states[n % 3]
+            set_endorsement(application, state, priority=n // 3 + 1 if state == "endorsed" else None,
+                            statement="Strong" if state == "endorsed" else "")
+    db.session.commit()
+    client = _signed_in(app, focal)
+    paths = {"the focal point's calls": "/endorsements/",
+             "the focal point's candidates": f"/endorsements/calls/{call.id}"}
+    counts = {name: _queries(app, client, path) for name, path in paths.items()}
+    page = client.get(paths["the focal point's candidates"]).get_data(as_text=True)
+    endorsed = candidates // 3  # up below the first, down above the last
+    assert page.count('name="direction"') == 2 * endorsed - 2
+    return counts
+
+
+def test_focal_point_pages_issue_as_many_queries_for_12_candidates_as_for_3(
+        app, db, create_application, create_call, create_user):
+    few = _focal_point_pages(app, create_application, create_call, create_user, candidates=3)
+    many = _focal_point_pages(app, create_application, create_call, create_user, candidates=12)
+    assert many == few

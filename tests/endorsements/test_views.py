@@ -127,3 +127,22 @@ def test_the_applicant_asks_early_where_the_call_allows_it(
     assert endorsement_of(draft).state == EndorsementState.requested
     assert [m.recipient for m in outbox() if m.kind == "endorsement_requested"] == [
         "focal@customs.ru"]
+
+
+def test_the_candidates_list_offers_up_below_the_first_and_down_above_the_last(
+        create_call, create_user, create_application, client, login_as):
+    import re
+
+    from tests.endorsements.office_factories import set_endorsement
+
+    call = endorsement_call(create_call, endorsement_quota=3)
+    first, second = (create_application(applicant=create_user(), call=call, submit=True)
+                     for _ in range(2))
+    set_endorsement(first, "endorsed", priority=1)
+    set_endorsement(second, "endorsed", priority=2)
+    login_as(make_focal_point(create_user, "RU"))
+
+    page = client.get(f"/endorsements/calls/{call.id}").get_data(as_text=True)
+
+    buttons = re.findall(r'applications/(\d+)/move".*?name="direction" value="(\w+)"', page, re.S)
+    assert buttons == [(str(first.id), "down"), (str(second.id), "up")]
