@@ -22,6 +22,7 @@ from portal.applications import services as application_services
 from portal.applications.models import Application, ApplicationState
 from portal.applications.queries import register_list_extension
 from portal.audit.services import record_event
+from portal.calls.models import Call
 from portal.endorsements.models import Endorsement, EndorsementState
 from portal.extensions import db
 from portal.search import collation_key
@@ -187,6 +188,9 @@ def screen_out_non_endorsed(call, *, actor, reason: str, reason_ru: str, now: da
     check_screening_allowed(call, now)
     if not reason.strip() or not reason_ru.strip():
         raise OfficeError(_l("Give the reason in English and in Russian."))
+    # Two coordinators confirming at once: the second waits for the first's commit (PostgreSQL
+    # row lock; SQLite writes one at a time), then finds nobody left to screen out.
+    db.session.execute(sa.select(Call.id).where(Call.id == call.id).with_for_update())
     candidates = not_endorsed(call)
     for application, _state in candidates:
         application_services.screen_out(application, actor=actor, reason=reason,
