@@ -92,7 +92,7 @@ def lock_endorsements(call_id: int, code: str) -> None:
     has no row locks, runs writing transactions one at a time anyway."""
     db.session.execute(sa.select(Endorsement.id).where(
         Endorsement.call_id == call_id, Endorsement.administration_code == code)
-        .with_for_update())
+        .order_by(Endorsement.id).with_for_update())  # always in one order: no deadlock
 
 
 def quota_used(call_id: int, code: str) -> int:
