@@ -17,7 +17,7 @@ from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.questions.models import FormSection, Question
 from portal.reviews.models import Assignment, AssignmentState, Review, ReviewerProfile
 from portal.selection.models import Decision, Offer, OfferState, Outcome
-from portal.selection.stamps import RankingStamp
+from portal.stamps import RankingStamp
 
 __all__ = [
     "Endorsement", "EndorsementState", "FocalPoint", "FormSection", "Question", "Decision",

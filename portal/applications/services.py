@@ -47,7 +47,7 @@ from portal.calls.models import Call, CallState
 from portal.database import add_first_row
 from portal.extensions import db
 from portal.notifications.services import queue_email
-from portal.selection.stamps import raise_inputs
+from portal.stamps import raise_inputs
 from portal.urls import public_url
 
 

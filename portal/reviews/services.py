@@ -27,7 +27,7 @@ from portal.reviews.models import (
     ReviewerProfile,
     keywords,
 )
-from portal.selection.stamps import raise_inputs
+from portal.stamps import raise_inputs
 from portal.urls import public_url
 
 INVITATION_MAX_AGE = 14 * 24 * 3600

@@ -4,17 +4,13 @@ and the endorsement's state and priority as columns and a filter of the ranking 
 
 Both are read with one query per call and kept with the ranking: an endorsement created, decided
 or reordered raises the call's `inputs` counter (stamps.py), so nothing kept is older than it.
-
-The endorsements package is imported inside the functions, as stamps.py imports the models it
-watches: applications' services import selection's stamps, so selection's modules are loaded
-while applications is, before endorsements (whose services import applications') can be.
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 
+from portal.endorsements.models import Endorsement, EndorsementState
 from portal.extensions import db
 
 NOT_REQUESTED = "none"  # the filter's value for a candidate never sent for endorsement
@@ -24,15 +20,13 @@ NOT_REQUESTED = "none"  # the filter's value for a candidate never sent for endo
 class EndorsementCell:
     """An application's endorsement as the ranking shows it."""
 
-    state: Any  # an endorsements.models.EndorsementState
+    state: EndorsementState
     priority: int | None  # endorsed candidates only
 
 
 def endorsed_priorities(call) -> dict[int, int]:
     """Application id -> the administration's priority of each endorsed candidate of a call
     needing endorsement (none otherwise: the tie-breaker then decides nothing)."""
-    from portal.endorsements.models import Endorsement, EndorsementState
-
     if not call.endorsement_required:
         return {}
     return dict(db.session.execute(
@@ -43,8 +37,6 @@ def endorsed_priorities(call) -> dict[int, int]:
 
 def endorsement_cells(call) -> dict[int, EndorsementCell]:
     """Application id -> its endorsement's state and priority, for a call needing endorsement."""
-    from portal.endorsements.models import Endorsement, EndorsementState
-
     if not call.endorsement_required:
         return {}
     return {application_id: EndorsementCell(state, priority if state == EndorsementState.endorsed
@@ -62,7 +54,5 @@ def matches(row, value: str) -> bool:
 
 
 def is_filter(value: str) -> bool:
-    from portal.endorsements.models import EndorsementState
-
     return value in EndorsementState.__members__ or value == NOT_REQUESTED
 

@@ -32,7 +32,7 @@ from portal.selection.ranking import (
     ReviewScores,
     rank_applications,
 )
-from portal.selection.stamps import read_stamps
+from portal.stamps import read_stamps
 
 # Applications that compete for the places: submitted and neither withdrawn nor screened out.
 # After publication their state is the published outcome, so those states are in the pool too.

@@ -22,6 +22,7 @@ from portal.calls.models import Call, CallState
 from portal.database import add_first_row
 from portal.extensions import db
 from portal.notifications.services import queue_email
+from portal.reviews.services import coordinators
 from portal.selection.filling import Candidate, fill_places, next_offer
 from portal.selection.models import Decision, Offer, OfferState, Outcome
 from portal.selection.queries import POOL_STATES, decisions_by_application, ranking_table
@@ -463,8 +464,6 @@ def offer_answer_subject(offer: Offer):
 def _tell_coordinators_of_the_answer(offer: Offer, following: Offer | None) -> None:
     """One e-mail to each coordinator, in their own language: the answer, and who is offered the
     place a decline freed."""
-    from portal.reviews.services import coordinators  # (reviews imports selection's stamps)
-
     application = offer.application
     for coordinator in coordinators():
         queue_email(kind="offer_answered", recipient=coordinator.email, language=coordinator.preferred_language,

@@ -94,7 +94,7 @@ def test_the_table_sees_every_decision_change(db, reviewed_call, create_user, co
 def test_a_review_saved_through_the_service_is_seen_and_a_draft_is_not(db, reviewed_call, create_user, computations):
     """The review service writes with a bulk UPDATE, which the session's listener does not see."""
     from portal.reviews.services import save_review
-    from portal.selection.stamps import read_stamps
+    from portal.stamps import read_stamps
 
     call, (a, b) = reviewed_call([[5, 5], [4, 4]])
     assert _order(call) == [a.id, b.id]
@@ -126,7 +126,7 @@ def test_a_review_saved_through_the_service_is_seen_and_a_draft_is_not(db, revie
 
 
 def test_a_submission_through_the_service_is_seen(db, create_call, create_application, create_user, computations):
-    from portal.selection.stamps import read_stamps
+    from portal.stamps import read_stamps
 
     call = create_call()
     before = read_stamps(call.id)
@@ -145,7 +145,7 @@ def test_a_submission_through_the_service_is_seen(db, create_call, create_applic
 def test_a_decision_moves_only_the_decisions_counter(db, reviewed_call, create_user):
     from portal.selection import services
     from portal.selection.models import Outcome
-    from portal.selection.stamps import read_stamps
+    from portal.stamps import read_stamps
 
     call, (a, _b) = reviewed_call([[5], [4]])
     inputs, decisions = read_stamps(call.id)
@@ -158,7 +158,7 @@ def test_a_decision_moves_only_the_decisions_counter(db, reviewed_call, create_u
 def test_an_answer_to_an_offer_is_seen_by_the_table(db, reviewed_call, create_user, computations):
     from portal.selection import services
     from portal.selection.models import OfferState
-    from portal.selection.stamps import read_stamps
+    from portal.stamps import read_stamps
 
     call, (a, b) = reviewed_call([[5], [4]], places=1)
     coordinator = create_user(roles=("coordinator",))

@@ -1,5 +1,9 @@
 """Two counters per call that move with every change of what its ranking is made of.
 
+Every domain that feeds the ranking writes them (applications, reviews, endorsements, selection),
+so they live beside the packages rather than in selection: the earlier ones raise them without
+importing a later package.
+
 `inputs` moves when the scores may change: an application enters or leaves the pool, a review
 is written, changed or no longer counts, an assignment is given or released, a criterion or the
 number of reviewers per application changes; and when an endorsement is made, decided or
