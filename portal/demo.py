@@ -8,13 +8,13 @@ from flask import current_app
 from portal.accounts.models import Role
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.administrations.services import load_administrations
-from portal.applications.demo import seed_demo_applications
+from portal.applications.demo import answer_demo_questions, seed_demo_applications
 from portal.calls.demo import seed_demo_calls
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.endorsements.demo import require_endorsement, seed_demo_endorsements, seed_demo_focal_points
 from portal.extensions import db
-from portal.questions.demo import answer_demo_applications, seed_demo_questions
+from portal.questions.demo import seed_demo_questions
 from portal.reviews.automatic import assign_call_automatically
 from portal.reviews.demo import seed_demo_reviews
 from portal.reviews.services import update_reviewer_profile
@@ -92,7 +92,7 @@ def _seed_calls_and_applications() -> None:
         # The call's own questions, then the demo applicants' answers to them.
         questions = seed_demo_questions(open_call)
         if questions:
-            answer_demo_applications(open_call, questions)
+            answer_demo_questions(open_call, questions)
         seed_demo_endorsements(open_call, DEMO_PASSWORD)
     closed = db.session.scalar(sa.select(Call).where(Call.state == CallState.closed)
                                .order_by(Call.id))

@@ -9,11 +9,12 @@ from portal.accounts.models import Role
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.applications import services
 from portal.applications.layout import call_form
-from portal.applications.models import Application, DocumentKind
+from portal.applications.models import Application, ApplicationSection, DocumentKind
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
-from portal.questions.models import QuestionKind
+from portal.questions.demo import ACTIVITIES, CASES, THEMES
+from portal.questions.models import Question, QuestionKind
 
 # A minimal, valid one-page PDF, good enough to stand for a CV in the demo.
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -164,3 +165,39 @@ def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
             expected_version=0, now=now)
         created += 1
     return created
+
+
+def answer_demo_questions(call, questions: list[Question]) -> int:
+    """Answers to the demo questions for the call's applications that have started their
+    sections (the demo's; files are not given). Returns how many. Flushes."""
+    applications = db.session.scalars(sa.select(Application).where(
+        Application.call_id == call.id).order_by(Application.id)).all()
+    answered = 0
+    for index, application in enumerate(applications):
+        if application.section("motivation") is None:
+            continue
+        answers = _demo_answers(index)
+        for question in questions:
+            if question.kind == QuestionKind.file:
+                continue
+            section = application.section(question.section_key)
+            if section is None:
+                section = ApplicationSection(key=question.section_key, answers={}, complete=True)
+                application.sections.append(section)
+            # A new dict, so that the JSON column sees the change.
+            section.answers = {**section.answers, question.answer_key: answers[question.kind]}
+        answered += 1
+    db.session.flush()
+    return answered
+
+
+def _demo_answers(index: int) -> dict:
+    return {
+        QuestionKind.single_choice: THEMES[index % 3]["key"],
+        QuestionKind.yes_no: False,
+        QuestionKind.number: 2 + (index * 3) % 12,
+        QuestionKind.long_text: CASES[index % 2],
+        QuestionKind.short_text: "Risk analysis unit" if index % 2 else None,
+        QuestionKind.date: f"2027-{9 + index % 3:02d}-01",
+        QuestionKind.multiple_choice: [a["key"] for a in ACTIVITIES[: index % 3 + 1]],
+    }

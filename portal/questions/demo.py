@@ -4,12 +4,12 @@ The 2027 demo call asks one question of each kind: a theme to choose (seen by bl
 whether the applicant was a fellow before (an eligibility rule: no), years of risk-management
 experience (0–40), a case described in at most 200 words, a short text, and in a section of its
 own ("Further questions") a date, several choices and a PDF. Made once, by the demo seeding
-(portal/demo.py), which then gives the demo applications answers to them.
+(portal/demo.py), which then gives the demo applications answers to them
+(applications/demo.py: answer_demo_questions).
 """
 
 import sqlalchemy as sa
 
-from portal.applications.models import Application, ApplicationSection
 from portal.extensions import db
 from portal.questions.models import FormSection, Question, QuestionKind, RuleOperator
 
@@ -93,39 +93,3 @@ CASES = [
     "We merged three local risk profiles for tobacco into one national profile, which halved "
     "the number of inspections and found more cases.",
 ]
-
-
-def answer_demo_applications(call, questions: list[Question]) -> int:
-    """Answers to the demo questions for the call's applications that have started their
-    sections (the demo's; files are not given). Returns how many. Flushes."""
-    applications = db.session.scalars(sa.select(Application).where(
-        Application.call_id == call.id).order_by(Application.id)).all()
-    answered = 0
-    for index, application in enumerate(applications):
-        if application.section("motivation") is None:
-            continue
-        answers = _answers(index)
-        for question in questions:
-            if question.kind == QuestionKind.file:
-                continue
-            section = application.section(question.section_key)
-            if section is None:
-                section = ApplicationSection(key=question.section_key, answers={}, complete=True)
-                application.sections.append(section)
-            # A new dict, so that the JSON column sees the change.
-            section.answers = {**section.answers, question.answer_key: answers[question.kind]}
-        answered += 1
-    db.session.flush()
-    return answered
-
-
-def _answers(index: int) -> dict:
-    return {
-        QuestionKind.single_choice: THEMES[index % 3]["key"],
-        QuestionKind.yes_no: False,
-        QuestionKind.number: 2 + (index * 3) % 12,
-        QuestionKind.long_text: CASES[index % 2],
-        QuestionKind.short_text: "Risk analysis unit" if index % 2 else None,
-        QuestionKind.date: f"2027-{9 + index % 3:02d}-01",
-        QuestionKind.multiple_choice: [a["key"] for a in ACTIVITIES[: index % 3 + 1]],
-    }
