@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.forms import form_view
 from portal.pagination import ListPagination, requested_page
 from portal.permissions import can_manage_applications, is_owner, require
-from portal.selection import bp, services
+from portal.selection import bp, publication, services
 from portal.selection import endorsement as endorsement_filter
 from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
 from portal.selection.models import Offer, OfferState, Outcome
@@ -85,7 +85,7 @@ def _ranking_page(call: Call, fill_form: FillPlacesForm):
     # The filtered order, the counts and the names are made once per change of the ranking, a
     # decision or the call, not on every page of it.
     shown = kept_beside_ranking(call, repr(sorted(filters.items())), key, lambda: _filtered(rows, filters))
-    check = kept_beside_ranking(call, "check", key, lambda: services.publication_check(call, rows) if rows else None)
+    check = kept_beside_ranking(call, "check", key, lambda: publication.publication_check(call, rows) if rows else None)
     names = kept_beside_ranking(call, f"names:{get_locale()}", key, lambda: administration_names(rows))
     holders = kept_beside_ranking(call, "holders", key, lambda: [r for r in rows if r.holds_place])
     page = ListPagination(page=requested_page(), per_page=PER_PAGE, items=shown)
@@ -175,7 +175,7 @@ def publish(call_id: int):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            services.publish_results(call, actor=current_user, now=utcnow(),
+            publication.publish_results(call, actor=current_user, now=utcnow(),
                                      response_days=form.response_days.data,
                                      override_reason=form.override_reason.data or "")
         except services.SelectionError as error:
@@ -190,9 +190,9 @@ def publish(call_id: int):
             return redirect(url_for("selection.fellows", call_id=call.id))
     if services.is_published(call):
         return render_template("selection/published.html", call=call)
-    check = services.publication_check(call)
+    check = publication.publication_check(call)
     days = form.response_days.data if isinstance(form.response_days.data, int) else 14
-    previews = {lang: services.preview_result_emails(call, lang, response_days=days, now=utcnow())
+    previews = {lang: publication.preview_result_emails(call, lang, response_days=days, now=utcnow())
                 for lang in ("en", "ru")}
     return render_template("selection/publish.html", call=call, form=form, check=check, previews=previews,
                            Outcome=Outcome)

@@ -191,6 +191,7 @@ def test_the_screened_out_read_the_default_reason_in_their_language_at_publicati
         app, endorsement_call, create_user, outbox):
     from flask_babel import force_locale
 
+    from portal.selection import publication
     from portal.selection import services as selection
 
     call, applications = endorsement_call([("KG", "endorsed", 1), ("KG", "declined", None),
@@ -204,7 +205,7 @@ def test_the_screened_out_read_the_default_reason_in_their_language_at_publicati
     office.screen_out_non_endorsed(call, actor=coordinator, reason=reasons["en"],
                                    reason_ru=reasons["ru"], now=utcnow())
     selection.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
-    selection.publish_results(call, actor=coordinator, now=utcnow(), response_days=14,
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14,
                               override_reason="No reviews in this test")
     db.session.commit()
     bodies = {m.recipient: m.body_text for m in outbox() if m.kind == "selection_result"}

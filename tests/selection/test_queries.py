@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from portal.database import utcnow
 from portal.reviews.models import Assignment, AssignmentState, Review
-from portal.selection import queries
+from portal.selection import publication, queries
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_an_answer_to_an_offer_is_seen_by_the_table(db, reviewed_call, create_us
     call, (a, b) = reviewed_call([[5], [4]], places=1)
     coordinator = create_user(roles=("coordinator",))
     services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     assert [(r.offer.state if r.offer else None, r.holds_place) for r in queries.ranking_table(call)] == [
         (OfferState.pending, True), (None, False)]

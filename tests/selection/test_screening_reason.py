@@ -8,7 +8,7 @@ from flask_babel import force_locale, gettext
 
 from portal.applications.services import screen_out
 from portal.database import utcnow
-from portal.selection import services
+from portal.selection import publication, services
 
 REASON_EN = "Less than three years in customs service."
 REASON_RU = "Стаж службы в таможенных органах — менее трёх лет."
@@ -20,7 +20,7 @@ def _screened_out_and_published(db, reviewed_call, create_user, language):
     coordinator = create_user(roles=("coordinator",))
     services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
     screen_out(ineligible, actor=coordinator, reason=REASON_EN, reason_ru=REASON_RU, now=utcnow())
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     return ineligible
 
@@ -65,7 +65,7 @@ def test_russian_previews_are_written_in_russian_alone(app, db, create_call):
     """No sample application: every placeholder too is in the preview's language."""
     call = create_call()
 
-    previews = services.preview_result_emails(call, "ru", response_days=14, now=utcnow())
+    previews = publication.preview_result_emails(call, "ru", response_days=14, now=utcnow())
 
     with force_locale("ru"):
         reason, name = gettext(PLACEHOLDER), gettext("Applicant's name")
@@ -78,7 +78,7 @@ def test_russian_previews_are_written_in_russian_alone(app, db, create_call):
 def test_english_previews_give_the_english_placeholder(app, db, create_call):
     call = create_call()
 
-    previews = services.preview_result_emails(call, "en", response_days=14, now=utcnow())
+    previews = publication.preview_result_emails(call, "en", response_days=14, now=utcnow())
 
     [screened_out] = [p["body"] for p in previews if p["outcome"].value == "screened_out"]
     assert _reason_lines(screened_out, "Reason:") == [f"Reason: {PLACEHOLDER}"]

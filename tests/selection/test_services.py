@@ -10,7 +10,7 @@ from portal.audit.models import AuditEvent
 from portal.calls.models import CallState
 from portal.database import utcnow
 from portal.notifications.models import OutboxMessage
-from portal.selection import services
+from portal.selection import publication, services
 from portal.selection.models import Decision, Offer, OfferState, Outcome
 
 
@@ -86,7 +86,7 @@ def test_publication_is_refused_while_applications_are_undecided(db, reviewed_ca
     coordinator = _coordinator(create_user)
     services.decide(a, outcome=Outcome.accepted, note="", actor=coordinator, now=utcnow())
     with pytest.raises(services.SelectionError):
-        services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+        publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     assert call.state != CallState.published
 
 
@@ -95,8 +95,8 @@ def test_missing_reviews_need_a_reason_which_is_audited(db, reviewed_call, creat
     coordinator = _coordinator(create_user)
     _decide_all(call, coordinator)
     with pytest.raises(services.SelectionError):
-        services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14,
+        publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14,
                              override_reason="The second reviewer fell ill")
     db.session.commit()
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "call.published"))
@@ -109,7 +109,7 @@ def test_publication_notifies_everyone_once_in_their_language_and_makes_offers(
     call, (a, b, c) = reviewed_call([[5], [4], [3]], places=1, languages=["ru", "en", "en"])
     coordinator = _coordinator(create_user)
     _decide_all(call, coordinator, waitlist_length=1)
-    check = services.publish_results(call, actor=coordinator, now=utcnow(), response_days=10)
+    check = publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=10)
     db.session.commit()
     assert check.recipients == 3
     assert (a.state, b.state, c.state) == (ApplicationState.accepted, ApplicationState.waitlisted,
@@ -125,7 +125,7 @@ def test_publication_notifies_everyone_once_in_their_language_and_makes_offers(
     assert "waiting list" in by_recipient[b.applicant.email].subject
     assert "number 1 on the waiting list" in by_recipient[b.applicant.email].body_text
     with pytest.raises(services.AlreadyPublished):
-        services.publish_results(call, actor=coordinator, now=utcnow(), response_days=10)
+        publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=10)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))
                              .where(OutboxMessage.kind == "selection_result")) == 3
@@ -136,7 +136,7 @@ def test_a_decline_offers_the_place_to_the_next_and_a_second_decline_moves_furth
     call, (a, b, c, d) = reviewed_call([[5], [4], [3], [2]], places=1)
     coordinator = _coordinator(create_user)
     _decide_all(call, coordinator)
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=utcnow())
     db.session.commit()
@@ -162,7 +162,7 @@ def test_a_freed_place_skips_a_waiting_applicant_over_the_cap(db, reviewed_call,
                                        administrations=["GE", "AM", "AM", "TR"])
     coordinator = _coordinator(create_user)
     _decide_all(call, coordinator)
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=utcnow())
     db.session.commit()
@@ -176,7 +176,7 @@ def test_an_expired_offer_goes_to_the_next_on_the_list(db, reviewed_call, create
     call, (a, b) = reviewed_call([[5], [4]], places=1)
     coordinator = _coordinator(create_user)
     _decide_all(call, coordinator)
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=1)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=1)
     db.session.commit()
     later = utcnow() + timedelta(days=1, seconds=1)
     with pytest.raises(services.SelectionError):
@@ -195,7 +195,7 @@ def test_a_change_after_publication_is_visible_and_audited(db, reviewed_call, cr
     call, (a, b, c) = reviewed_call([[5], [4], [3]], places=1)
     coordinator = _coordinator(create_user)
     _decide_all(call, coordinator, waitlist_length=1)
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     services.decide(c, outcome=Outcome.waitlisted, note="Reconsidered", actor=coordinator, now=utcnow())
     db.session.commit()
     assert c.state == ApplicationState.waitlisted and c.decision.waitlist_position == 2
@@ -212,7 +212,7 @@ def test_the_expiry_command_expires_due_offers(app, db, reviewed_call, create_us
     call, (a, b) = reviewed_call([[5], [4]], places=1)
     coordinator = _coordinator(create_user)
     _decide_all(call, coordinator)
-    services.publish_results(call, actor=coordinator, now=utcnow() - timedelta(days=2), response_days=1)
+    publication.publish_results(call, actor=coordinator, now=utcnow() - timedelta(days=2), response_days=1)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["selection", "expire-offers"])
     assert result.exit_code == 0 and "offers: 1 expired" in result.output
@@ -237,7 +237,7 @@ def test_an_application_found_ineligible_after_its_decision_is_published_as_inel
     _decide_all(call, coordinator)
     screen_out(a, actor=coordinator, reason="Not a customs officer", now=utcnow())
     services.decide(b, outcome=Outcome.accepted, note="", actor=coordinator, now=utcnow())
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     assert a.state == ApplicationState.screened_out and a.offer is None
     assert b.state == ApplicationState.accepted and b.offer is not None
@@ -296,7 +296,7 @@ def test_a_place_offered_from_the_waiting_list_is_decided_by_the_system_when_it_
     call, (a, b) = reviewed_call([[5], [4]], places=1)
     coordinator = _coordinator(create_user)
     services.fill_places_in_rank_order(call, actor=coordinator, now=_moment())
-    services.publish_results(call, actor=coordinator, now=_moment(1), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=_moment(1), response_days=14)
     db.session.commit()
     services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=_moment(2))
     db.session.commit()
@@ -311,7 +311,7 @@ def test_a_coordinator_selecting_after_publication_is_the_author_of_the_offer(db
     call, (a, b) = reviewed_call([[5], [4]], places=1)
     coordinator, other = _coordinator(create_user), _coordinator(create_user)
     services.fill_places_in_rank_order(call, actor=coordinator, now=_moment(), waitlist_length=0)
-    services.publish_results(call, actor=coordinator, now=_moment(1), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=_moment(1), response_days=14)
     services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=_moment(2))
     services.decide(b, outcome=Outcome.accepted, note="", actor=other, now=_moment(3))
     db.session.commit()
@@ -342,7 +342,7 @@ def test_the_coordinators_are_told_of_an_answer_in_their_own_language(db, review
     english, russian = create_user(roles=("coordinator",)), create_user(roles=("coordinator",), language="ru")
     create_user(roles=("coordinator",), verified=True).is_active_account = False
     services.fill_places_in_rank_order(call, actor=english, now=utcnow())
-    services.publish_results(call, actor=english, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=english, now=utcnow(), response_days=14)
     db.session.commit()
     services.respond_to_offer(a.offer, accept=False, actor=a.applicant, now=utcnow())
     services.respond_to_offer(b.offer, accept=True, actor=b.applicant, now=utcnow())

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from portal.applications.models import ApplicationState
 from portal.calls.models import CallState
 from portal.notifications.models import OutboxMessage
+from portal.selection import publication
 from portal.selection.models import Decision, Offer, OfferState, Outcome
 from tests.conftest import PASSWORD, csrf_token_from
 
@@ -195,7 +196,7 @@ def test_after_publication_the_applicant_reads_the_result_and_accepts_in_russian
 
     coordinator = create_user(roles=("coordinator",))
     services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     login_as(a.applicant)
     page = client.get(f"/applications/{a.id}").get_data(as_text=True)
@@ -219,7 +220,7 @@ def test_a_declined_offer_reaches_the_next_applicant_through_the_pages(
 
     coordinator = create_user(roles=("coordinator",))
     services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow())
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     login_as(a.applicant)
     forms.post(f"/applications/{a.id}/offer", {"answer": "decline"})
@@ -308,7 +309,7 @@ def test_the_ranking_after_publication_shows_each_offer_and_who_holds_the_places
 
     coordinator = create_user(roles=("coordinator",))
     services.fill_places_in_rank_order(call, actor=coordinator, now=utcnow(), waitlist_length=2)
-    services.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
+    publication.publish_results(call, actor=coordinator, now=utcnow(), response_days=14)
     db.session.commit()
     first, second = sorted((c, d), key=lambda x: x.decision.waitlist_position or 99)  # b is first on the list
     login_as(coordinator)
