@@ -101,6 +101,12 @@ def quota_used(call_id: int, code: str) -> int:
         Endorsement.state == EndorsementState.endorsed)) or 0
 
 
+# The states of an application whose endorsement can still matter: asked for before submission
+# (a draft), or submitted and not yet decided.
+AWAITING_STATES = (ApplicationState.draft, ApplicationState.submitted,
+                   ApplicationState.under_review)
+
+
 def pending_groups():
     """(call, administration code, [pending endorsements]) for every call still asking for
     endorsement, for the reminders."""
@@ -109,7 +115,8 @@ def pending_groups():
         .join(Endorsement.application)
         .where(Call.endorsement_required.is_(True),
                Endorsement.state == EndorsementState.requested,
-               Application.state != ApplicationState.withdrawn)
+               # Withdrawn or screened out, a candidate no longer waits for anyone.
+               Application.state.in_(AWAITING_STATES))
         .order_by(Endorsement.call_id, Endorsement.administration_code, Endorsement.id))
     groups: dict[tuple[int, str], list[Endorsement]] = {}
     for endorsement in rows:

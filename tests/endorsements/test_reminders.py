@@ -65,3 +65,18 @@ def test_the_command_queues_the_reminders(app, create_call, create_user, create_
     result = app.test_cli_runner().invoke(args=["endorsements", "remind"])
 
     assert result.output == "endorsements: 0 reminder(s) queued\n"
+
+
+def test_no_reminder_for_a_candidate_screened_out(create_call, create_user, create_application,
+                                                  outbox):
+    from portal.applications import services as applications
+
+    make_focal_point(create_user, "RU")
+    call = endorsement_call(create_call)
+    application = create_application(applicant=create_user(), call=call, submit=True)
+    applications.screen_out(application, actor=create_user(roles=("coordinator",)),
+                            reason="Not a customs officer.",
+                            reason_ru="Не сотрудник таможни.", now=utcnow())
+    db.session.commit()
+
+    assert remind_focal_points(utcnow() + timedelta(days=2)) == 0
