@@ -36,7 +36,7 @@ EXTRA_APPLICANTS = [
 ]
 
 
-def _answers(name, native, code, years, language):
+def demo_answers(name, native, code, years, language):
     russian = language == "ru"
     return {
         "personal": {"full_name": name, "native_name": native or "", "date_of_birth": "1986-05-17",
@@ -66,7 +66,7 @@ def _answers(name, native, code, years, language):
     }
 
 
-def _fill(application, answers, applicant, *, now, documents=True):
+def fill_demo_application(application, answers, applicant, *, now, documents=True):
     form = call_form(application.call)
     for section in form.form_section_list:
         stored = application.section(section.key)
@@ -144,7 +144,7 @@ def seed_demo_applications(call: Call, password: str, *, now=None) -> int:
                             time_zone=current_app.config["OFFICE_TIMEZONE"]))
         application = services.start_application(call, applicant=applicant, language=language,
                                                  now=now)
-        _fill(application, _answers(name, native, code, years, language), applicant, now=now,
+        fill_demo_application(application, demo_answers(name, native, code, years, language), applicant, now=now,
               documents=outcome != "draft")
         if outcome != "draft":
             services.submit_application(application, actor=applicant, now=now)
@@ -176,7 +176,7 @@ def answer_demo_questions(call, questions: list[Question]) -> int:
     for index, application in enumerate(applications):
         if application.section("motivation") is None:
             continue
-        answers = _demo_answers(index)
+        answers = _question_answers(index)
         for question in questions:
             if question.kind == QuestionKind.file:
                 continue
@@ -191,7 +191,7 @@ def answer_demo_questions(call, questions: list[Question]) -> int:
     return answered
 
 
-def _demo_answers(index: int) -> dict:
+def _question_answers(index: int) -> dict:
     return {
         QuestionKind.single_choice: THEMES[index % 3]["key"],
         QuestionKind.yes_no: False,

@@ -13,7 +13,7 @@ from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.administrations.models import Administration
 from portal.administrations.services import add_focal_point, administrations_focal_point_of
 from portal.applications import services as applications
-from portal.applications.demo import _answers, _fill
+from portal.applications.demo import demo_answers, fill_demo_application
 from portal.applications.models import Application, ApplicationState
 from portal.database import utcnow
 from portal.endorsements import queries, services
@@ -86,7 +86,7 @@ def seed_demo_endorsements(call, password: str) -> None:
                             time_zone=current_app.config["OFFICE_TIMEZONE"]))
         application = applications.start_application(call, applicant=applicant,
                                                      language=language, now=now)
-        _fill(application, _answers(name, native, "KG", years, language), applicant, now=now)
+        fill_demo_application(application, demo_answers(name, native, "KG", years, language), applicant, now=now)
         applications.submit_application(application, actor=applicant, now=now)
     for email, statement, reason in DECISIONS:
         _decide(call, email, statement, reason, now)
