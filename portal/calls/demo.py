@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from portal.calls import services
-from portal.calls.forms import local_to_utc
 from portal.calls.models import Call
+from portal.calls.moments import local_to_utc
 from portal.database import utcnow
 from portal.extensions import db
 

@@ -4,9 +4,8 @@ Moments are typed as local wall-clock times in the call's own time zone (what th
 thinks in) and turned into UTC here, before any service sees them.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -26,6 +25,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal import phrases
 from portal.calls.models import CALL_TEXT_FIELDS, CRITERION_TEXT_FIELDS, Call
+from portal.calls.moments import (
+    AmbiguousLocalTime,
+    NonexistentLocalTime,
+    local_to_utc,
+    utc_to_local,
+)
 from portal.calls.services import (
     MAX_REVIEWERS_PER_APPLICATION,
     MAX_YEARS_IN_SERVICE,
@@ -42,38 +47,6 @@ MAX_WEIGHT = Decimal("1000")
 ENDORSEMENT_FIXED = _l("Whether applications need endorsement cannot change once the call has "
                        "opened: the applications already in were sent to their administrations "
                        "under the rule it had.")
-
-
-# --- Local wall-clock time ↔ UTC -------------------------------------------------------------
-
-class NonexistentLocalTime(ValueError):
-    """The clocks skip this time in the zone (they move forward)."""
-
-
-class AmbiguousLocalTime(ValueError):
-    """The clocks show this time twice in the zone (they move back)."""
-
-
-def local_to_utc(local: datetime, zone_name: str) -> datetime:
-    """A naive wall-clock time in the zone → the aware UTC moment it names.
-
-    Raises NonexistentLocalTime or AmbiguousLocalTime rather than guess, since a deadline
-    an hour off is a deadline someone misses.
-    """
-    zone = ZoneInfo(zone_name)
-    earlier, later = local.replace(tzinfo=zone, fold=0), local.replace(tzinfo=zone, fold=1)
-    if earlier.utcoffset() != later.utcoffset():
-        if earlier.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local:
-            raise NonexistentLocalTime(local)
-        raise AmbiguousLocalTime(local)
-    return earlier.astimezone(UTC)
-
-
-def utc_to_local(moment: datetime | None, zone_name: str) -> datetime | None:
-    """The naive wall-clock time a UTC moment shows in the zone (what the input displays)."""
-    if moment is None:
-        return None
-    return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
 
 
 # --- Fields ----------------------------------------------------------------------------------

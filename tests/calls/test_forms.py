@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal.calls.forms import AmbiguousLocalTime, NonexistentLocalTime, local_to_utc, utc_to_local
+from portal.calls.moments import AmbiguousLocalTime, NonexistentLocalTime, local_to_utc, utc_to_local
 
 
 @pytest.mark.parametrize("zone,local,utc", [
