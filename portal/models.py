@@ -1,6 +1,6 @@
 """Imports every model, so that Alembic and create_all see the whole schema."""
 
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import PrivacyNotice, Role, User, UserRole
 from portal.administrations.models import Administration, FocalPoint
 from portal.applications.models import (
     Application,
@@ -11,8 +11,9 @@ from portal.applications.models import (
     ReferenceCounter,
 )
 from portal.audit.models import AuditEvent
-from portal.calls.models import Call, CallState, Criterion
+from portal.calls.models import Call, CallState, Criterion, DeadlineExtension
 from portal.endorsements.models import Endorsement, EndorsementState
+from portal.messages.models import Message, MessageRecipient
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.questions.models import FormSection, Question
 from portal.reviews.models import Assignment, AssignmentState, Review, ReviewerProfile
@@ -20,6 +21,7 @@ from portal.selection.models import Decision, Offer, OfferState, Outcome
 from portal.stamps import RankingStamp
 
 __all__ = [
+    "DeadlineExtension", "Message", "MessageRecipient", "PrivacyNotice",
     "Endorsement", "EndorsementState", "FocalPoint", "FormSection", "Question", "Decision",
     "RankingStamp", "Offer", "OfferState", "Outcome",
            "Assignment", "AssignmentState", "Review", "ReviewerProfile",

@@ -54,6 +54,19 @@ class User(UserMixin, db.Model):
     reset_nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # A new address the user (or an admin) asked for: it replaces `email` only once a link sent
+    # to it is followed, so a typo never locks anyone out.
+    pending_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    # The version of the privacy notice the user accepted (PrivacyNotice.version) and when; a
+    # newer published version is shown for acceptance at the next sign-in.
+    privacy_version: so.Mapped[int | None] = so.mapped_column()
+    privacy_accepted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Set when the account was deleted at its owner's request: the row stays, anonymised, for
+    # what must be kept (a submitted application of a call in review, audit records).
+    deleted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Set on a duplicate account merged into another (accounts/merge.py): it stays, deactivated,
+    # so that audit records naming it keep their meaning.
+    merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     # What the admin's search looks in, folded for a search in any script (portal/search.py).
     search_text: so.Mapped[str] = search_column("full_name", "native_name", "email")
 
@@ -129,3 +142,29 @@ class SignInSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignInSession of user {self.user_id}>"
+
+
+class PrivacyNotice(db.Model):
+    """One version of the portal's privacy notice, in both languages (Markdown).
+
+    Versions are numbered 1, 2, …; the published one with the highest number is in force.
+    Registration records the version accepted (User.privacy_version); a user who accepted an
+    older one is asked to accept the new one at their next sign-in.
+    """
+
+    __tablename__ = "privacy_notice"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    version: so.Mapped[int] = so.mapped_column(unique=True)
+    text_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    text_ru: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # What changed from the previous version, shown with the request to accept it.
+    summary_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    summary_ru: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # None while a draft; a published version is never edited (a change is a new version).
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<PrivacyNotice v{self.version}>"

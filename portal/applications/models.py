@@ -97,6 +97,9 @@ class Application(db.Model):
     screened_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     # The names folded, for the coordinator's search in any script (portal/search.py).
     search_text: so.Mapped[str] = search_column("applicant_name", "applicant_native_name")
+    # When the call's retention rule (or the applicant's deletion of their account) removed
+    # the personal data and documents: the row stays for the call's statistics.
+    purged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     call: so.Mapped["Call"] = so.relationship(lazy="joined")  # noqa: F821
     applicant: so.Mapped["User"] = so.relationship(foreign_keys=[applicant_id])  # noqa: F821

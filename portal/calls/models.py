@@ -97,6 +97,10 @@ class Call(Bilingual, db.Model):
         default=False, server_default=sa.false())
     endorsement_reason_shown: so.Mapped[bool] = so.mapped_column(default=False,
                                                                  server_default=sa.false())
+    # Personal data retention (portal/privacy): the personal data and documents of the call's
+    # applications that were not selected are removed this many months after publication.
+    # None: kept until removed by hand.
+    retention_months: so.Mapped[int | None] = so.mapped_column()
 
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow,
@@ -151,3 +155,29 @@ class Criterion(Bilingual, db.Model):
     scale_max: so.Mapped[int] = so.mapped_column(default=5)
 
     call: so.Mapped[Call] = so.relationship(back_populates="criteria")
+
+
+class DeadlineExtension(db.Model):
+    """A later deadline for one applicant of a call, set by a coordinator with a reason.
+
+    The applicant sees it wherever the call's deadline is shown to them, and the server holds
+    them to it (to the second) instead of the call's `closes_at`.
+    """
+
+    __tablename__ = "deadline_extension"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    call_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("call.id", ondelete="CASCADE"),
+                                               index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
+    closes_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime())
+    reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    # Optimistic locking: two coordinators changing the same extension cannot overwrite each other.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    __table_args__ = (sa.UniqueConstraint("call_id", "user_id"),)
+
+    def __repr__(self) -> str:
+        return f"<DeadlineExtension call {self.call_id} user {self.user_id}>"

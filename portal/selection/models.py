@@ -89,6 +89,8 @@ class Offer(db.Model):
     offered_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     respond_by: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), index=True)
     responded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # Why a coordinator gave this one offer a later answer deadline (empty: never extended).
+    extension_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
 
     application: so.Mapped["Application"] = so.relationship(  # noqa: F821
         backref=so.backref("offer", uselist=False))
