@@ -1,0 +1,3 @@
+"""`flask privacy ...` (the retention helper fills this in)."""
+
+from portal.privacy import bp  # noqa: F401
