@@ -32,6 +32,7 @@ from portal.calls.moments import (
     utc_to_local,
 )
 from portal.calls.services import (
+    MAX_RETENTION_MONTHS,
     MAX_REVIEWERS_PER_APPLICATION,
     MAX_YEARS_IN_SERVICE,
     PROGRAMME_YEARS,
@@ -149,6 +150,13 @@ class CallForm(PortalForm):
         _l("Applicants may ask for endorsement before they submit"))
     endorsement_reason_shown = BooleanField(
         _l("An applicant whose endorsement is declined reads the reason"))
+    # The retention rule (portal/privacy/retention.py says exactly what it removes).
+    retention_months = IntegerField(
+        _l("Remove the personal data of the applications not selected, months after "
+           "publication (optional)"),
+        validators=[Optional(), _between(1, MAX_RETENTION_MONTHS, _l(
+            "Enter a number of months from 1 to %(max)d.", max=MAX_RETENTION_MONTHS))],
+        render_kw={"min": 1, "max": MAX_RETENTION_MONTHS, "inputmode": "numeric"})
     # The version the coordinator started from: a save from an older one is refused.
     version = HiddenField(validators=[_at_most(20)])
     submit = SubmitField(phrases.SAVE_CHANGES)
@@ -245,7 +253,8 @@ class CallForm(PortalForm):
                     endorsement_required=bool(self.endorsement_required.data),
                     endorsement_quota=self.endorsement_quota.data,
                     endorsement_before_submission=bool(self.endorsement_before_submission.data),
-                    endorsement_reason_shown=bool(self.endorsement_reason_shown.data))
+                    endorsement_reason_shown=bool(self.endorsement_reason_shown.data),
+                    retention_months=self.retention_months.data)
         return data
 
     def expected_version(self) -> int:
@@ -284,6 +293,7 @@ def call_form_data(call: Call) -> dict:
                 endorsement_quota=call.endorsement_quota,
                 endorsement_before_submission=call.endorsement_before_submission,
                 endorsement_reason_shown=call.endorsement_reason_shown,
+                retention_months=call.retention_months,
                 version=call.version)
     return data
 

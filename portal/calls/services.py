@@ -20,7 +20,7 @@ EDITABLE_CALL_FIELDS = (
     "reviewers_per_application", "blind_review", "show_other_reviews", "cap_per_administration",
     "programme_year", "min_years_in_service", "former_fellows_excluded",
     "endorsement_required", "endorsement_deadline", "endorsement_quota",
-    "endorsement_before_submission", "endorsement_reason_shown",
+    "endorsement_before_submission", "endorsement_reason_shown", "retention_months",
 )
 EDITABLE_CRITERION_FIELDS = (
     *(f"{name}_{lang}" for name in CRITERION_TEXT_FIELDS for lang in ("en", "ru")),
@@ -42,6 +42,8 @@ CRITERIA_EDITABLE_STATES = (CallState.draft, CallState.open)
 MAX_REVIEWERS_PER_APPLICATION = 10
 PROGRAMME_YEARS = (2000, 2100)
 MAX_YEARS_IN_SERVICE = 60
+# The longest a retention rule may keep the personal data of the applications not selected.
+MAX_RETENTION_MONTHS = 120
 
 
 class CallError(Exception):
@@ -110,6 +112,7 @@ def _check_settings(call: Call, data: dict) -> None:
     quota = data.get("endorsement_quota", call.endorsement_quota)
     closes = data.get("closes_at", call.closes_at)
     endorsement = data.get("endorsement_deadline", call.endorsement_deadline)
+    retention = data.get("retention_months", call.retention_months)
     problems = []
     if places is not None and places < 1:
         problems.append(_l("The call must offer at least one place."))
@@ -126,6 +129,9 @@ def _check_settings(call: Call, data: dict) -> None:
                            max=MAX_YEARS_IN_SERVICE))
     if quota is not None and quota < 1:
         problems.append(_l("A quota of endorsements per administration must be at least 1."))
+    if retention is not None and not 1 <= retention <= MAX_RETENTION_MONTHS:
+        problems.append(_l("A retention rule must keep the personal data from 1 to %(max)d "
+                           "months after publication.", max=MAX_RETENTION_MONTHS))
     if closes is not None and endorsement is not None and endorsement < closes:
         problems.append(_l("The deadline for endorsements cannot come before the deadline for "
                            "applications."))
@@ -316,7 +322,7 @@ COPIED_SETTINGS = ("time_zone", "places", "reviewers_per_application", "blind_re
                    "show_other_reviews", "cap_per_administration", "min_years_in_service",
                    "former_fellows_excluded", "offer_response_days", "endorsement_required",
                    "endorsement_quota", "endorsement_before_submission",
-                   "endorsement_reason_shown")
+                   "endorsement_reason_shown", "retention_months")
 
 
 def copy_call(source: Call, *, actor, programme_year: int | None = None) -> Call:
