@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from portal.applications.models import Application, ApplicationState
+from portal.calls.deadlines import accepts_from
 
 
 class ApplicationError(Exception):
@@ -78,14 +79,17 @@ def is_editable(application: Application, now: datetime) -> bool:
     """Whether the applicant can still change and submit it: a draft, while its call is open.
 
     Every page of the applicant's asks this before offering a form (and every change checks
-    it again), so that a draft whose call has closed offers nothing that cannot succeed.
+    it again), so that a draft whose call has closed offers nothing that cannot succeed. The
+    deadline is the applicant's own: an extension a coordinator gave them, else the call's.
     """
-    return application.state == ApplicationState.draft and application.call.is_open_at(now)
+    return application.state == ApplicationState.draft and accepts_from(
+        application.call, application.applicant_id, now)
 
 
 def missed_deadline(application: Application, now: datetime) -> bool:
-    """A draft that was not submitted before its call closed: it can only be read now."""
-    return application.state == ApplicationState.draft and not application.call.is_open_at(now)
+    """A draft that was not submitted before its (applicant's) deadline: it can only be read now."""
+    return application.state == ApplicationState.draft and not accepts_from(
+        application.call, application.applicant_id, now)
 
 
 def check_editable(application: Application, now: datetime, too_late=None) -> None:

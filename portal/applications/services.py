@@ -43,6 +43,7 @@ from portal.applications.models import (
 )
 from portal.applications.signals import application_submitted, application_withdrawn
 from portal.audit.services import record_event
+from portal.calls.deadlines import accepts_from
 from portal.calls.models import Call, CallState
 from portal.database import add_first_row
 from portal.extensions import db
@@ -74,7 +75,7 @@ def start_application(call: Call, *, applicant, language: str, now: datetime) ->
     existing = find_application(call, applicant)
     if existing is not None:
         return existing
-    if not call.is_open_at(now):
+    if not accepts_from(call, applicant, now):
         raise DeadlinePassed()
     application = Application(call_id=call.id, applicant_id=applicant.id, language=language,
                               applicant_name=applicant.full_name,

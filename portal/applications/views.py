@@ -15,6 +15,7 @@ from portal.applications.forms import ConfirmForm, StartForm, SubmitForm
 from portal.applications.layout import CallForm, call_form
 from portal.applications.models import Application
 from portal.applications.queries import applications_of
+from portal.calls.deadlines import accepts_from
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
@@ -60,7 +61,7 @@ def start_application(call_id: int):
     existing = services.find_application(call, current_user)
     if existing is not None:
         return redirect(url_for("applications.view_application", application_id=existing.id))
-    if not call.is_open_at(utcnow()):
+    if not accepts_from(call, current_user, utcnow()):
         abort(404)
     if not can_apply(current_user):
         return render_template("applications/verify_first.html", call=call), 403

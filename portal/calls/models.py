@@ -178,6 +178,7 @@ class DeadlineExtension(db.Model):
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     __table_args__ = (sa.UniqueConstraint("call_id", "user_id"),)
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<DeadlineExtension call {self.call_id} user {self.user_id}>"
