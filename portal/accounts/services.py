@@ -29,6 +29,7 @@ from portal.accounts.sign_in import (  # noqa: F401
     start_session,
     touch_session,
 )
+from portal.accounts.signals import administration_changed
 from portal.accounts.tokens import (
     TokenExpired,
     TokenInvalid,
@@ -280,10 +281,27 @@ def _set_password(user: User, new_password: str, *, keep: SignInSession | None =
 
 
 def update_profile(user: User, profile: Profile) -> None:
+    """The user's own details; a new administration is announced (set_administration)."""
+    code = profile.administration_code
     for name, value in profile.__dict__.items():
-        setattr(user, name, value)
+        if name != "administration_code":
+            setattr(user, name, value)
     record_event("account.profile_updated", actor=user, obj=user)
+    set_administration(user, code, actor=user)
+
+
+def set_administration(user: User, code: str | None, *, actor: User | None) -> None:
+    """Move the user to another administration. Flushes, then sends administration_changed
+    (reviews ends the assignments that became a conflict of interest). Nothing if unchanged."""
+    before = user.administration_code
+    if code == before:
+        db.session.flush()
+        return
+    user.administration_code = code
+    record_event("account.administration_changed", actor=actor, obj=user,
+                 before=before, after=code)
     db.session.flush()
+    administration_changed.send(user, before=before, now=utcnow())
 
 
 def set_roles(user: User, roles: set[Role], *, actor: User | None) -> None:

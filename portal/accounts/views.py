@@ -212,12 +212,7 @@ def accept_invitation(token: str):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        moved = form.administration_code.data != current_user.administration_code
         services.update_profile(current_user, _profile_from(form))
-        if moved:  # a new administration may conflict with reviews under way
-            from portal.reviews.services import release_conflicting_assignments
-
-            release_conflicting_assignments(current_user, now=utcnow())
         db.session.commit()
         refresh_locale()  # the next page may be in the account's new language or zone
         flash(_("Your details have been saved."), "success")

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
     "account.activated": _l("Account reactivated"),
+    "account.administration_changed": _l("Administration changed"),
     "account.created_by_command": _l("Account created by command"),
     "account.email_verified": _l("E-mail address confirmed"),
     "account.invitation_resent": _l("Invitation sent again"),

@@ -244,6 +244,11 @@ def release_conflicting_assignments(user: User, *, now: datetime) -> int:
     return ended
 
 
+def on_administration_changed(user: User, *, now: datetime, **_details) -> None:
+    """Receiver of accounts.signals.administration_changed (connected in reviews/__init__)."""
+    release_conflicting_assignments(user, now=now)
+
+
 def coordinators() -> list[User]:
     return db.session.scalars(
         sa.select(User).join(UserRole).where(UserRole.role == Role.coordinator,

@@ -76,6 +76,15 @@ def test_changing_administration_releases_conflicting_assignments(db, assigned):
     assert assignment.state == AssignmentState.released
 
 
+def test_moving_a_reviewer_to_the_applicants_administration_releases_through_the_signal(
+        db, assigned):
+    from portal.accounts.services import set_administration
+
+    assignment = assigned()
+    set_administration(assignment.reviewer, "RU", actor=None)  # the applicant's administration
+    assert assignment.state == AssignmentState.released
+
+
 def test_assigning_moves_application_under_review_and_is_audited(db, assigned):
     from portal.audit.models import AuditEvent
 
