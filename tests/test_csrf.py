@@ -27,6 +27,7 @@ FORM_DATA = {
     "accounts.reset_password": {"password": "another long password",
                                 "confirm": "another long password"},
     "accounts.edit_user": {"roles": ["coordinator"], "is_active": "y"},
+    "accounts.merge_user": {},
     "accounts.accept_invitation": {"password": "another long password",
                                    "confirm": "another long password"},
     "applications.start_application": {"language": "ru"},

@@ -102,6 +102,9 @@ ROUTES = {
     "accounts.change_password": ("GET", "/account/password", SIGNED_IN),
     "accounts.list_users": ("GET", "/admin/users", ADMIN_ONLY),
     "accounts.edit_user": ("GET", "/admin/users/{user_id}", ADMIN_ONLY),
+    # The preview of merging the user into themselves: refused, on a page that says so.
+    "accounts.merge_user": ("GET", "/admin/users/{user_id}/merge?duplicate={user_id}",
+                            ADMIN_ONLY),
     "administrations.list_administrations": ("GET", "/admin/administrations",
                                              COORDINATOR_OR_ADMIN),
     "administrations.edit_administration": ("GET", "/admin/administrations/AZ", ADMIN_ONLY),
