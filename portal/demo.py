@@ -9,6 +9,7 @@ from portal.accounts.models import Role
 from portal.accounts.services import Profile, create_user, find_user_by_email
 from portal.administrations.services import load_administrations
 from portal.applications.demo import answer_demo_questions, seed_demo_applications
+from portal.applications.services import start_application
 from portal.calls.demo import seed_demo_calls
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
@@ -20,6 +21,7 @@ from portal.reviews.demo import seed_demo_reviews
 from portal.reviews.services import update_reviewer_profile
 
 DEMO_PASSWORD = "demo-password-2027"  # noqa: S105 (demo accounts only)
+DUPLICATE_EMAIL = "aigul.osmonova@demo.rocb.example"
 
 DEMO_USERS = [
     # e-mail, name, native name, administration, position, language, time zone, roles
@@ -47,6 +49,12 @@ DEMO_USERS = [
      "Deputy Head of the Human Resources Department", "ru", "Asia/Almaty", (Role.nominator,)),
     ("focal.ge@demo.rocb.example", "Tamar Lomidze", "თამარ ლომიძე", "GE",
      "Head of the Training Centre", "en", "Asia/Tbilisi", (Role.nominator,)),
+    # One officer registered twice: with her old work address (and began an application), then
+    # with a new one. The admin merges the first into the second (accounts/merge.py).
+    (DUPLICATE_EMAIL, "Aigul Osmonova", "Айгуль Осмонова", "KG", "Inspector", "ru",
+     "Asia/Bishkek", (Role.applicant,)),
+    ("a.osmonova@demo.rocb.example", "Aigul Osmonova", "Айгуль Осмонова", "KG",
+     "Senior inspector, risk management", "ru", "Asia/Bishkek", (Role.applicant,)),
 ]
 
 
@@ -94,6 +102,7 @@ def _seed_calls_and_applications() -> None:
         if questions:
             answer_demo_questions(open_call, questions)
         seed_demo_endorsements(open_call, DEMO_PASSWORD)
+        _seed_duplicate_draft(open_call)
     closed = db.session.scalar(sa.select(Call).where(Call.state == CallState.closed)
                                .order_by(Call.id))
     if closed is not None:
@@ -106,3 +115,10 @@ def _seed_calls_and_applications() -> None:
             coordinator = find_user_by_email("coordinator@demo.rocb.example")
             assign_call_automatically(closed, actor=coordinator, now=utcnow())
             seed_demo_reviews(closed)
+
+
+def _seed_duplicate_draft(call: Call) -> None:
+    """The draft the first of the two "Aigul Osmonova" began, unless merged away since."""
+    older = find_user_by_email(DUPLICATE_EMAIL)
+    if older is not None and older.is_active_account and call.is_open_at(utcnow()):
+        start_application(call, applicant=older, language="ru", now=utcnow())

@@ -49,8 +49,9 @@ def test_administrations_load_and_demo_seed_are_repeatable(app, db):
     from portal.calls.models import Call, CallState
     from portal.reviews.models import Assignment
 
-    # DEMO_USERS (eight, and three focal points), applicant1@ to applicant10@
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 21
+    # DEMO_USERS (eight, three focal points and the two accounts of one officer), applicant1@
+    # to applicant10@
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 23
     states = db.session.execute(sa.select(Call.state, sa.func.count()).group_by(Call.state))
     assert dict(states.all()) == {CallState.open: 1, CallState.draft: 1, CallState.closed: 1}
     in_review = db.session.scalar(sa.select(sa.func.count()).select_from(Application).where(
