@@ -87,6 +87,12 @@ def can_manage_reviews(user) -> bool:
     return _has(user, Role.coordinator)
 
 
+def can_export_travel(user) -> bool:
+    """The selected fellows' travel and visa details (name as in the passport, date of birth,
+    telephone): coordinators only, each download audited (portal/privacy/travel.py)."""
+    return _has(user, Role.coordinator)
+
+
 def is_assigned_reviewer(user, assignment) -> bool:
     """The reviewer holding this assignment, while it is active."""
     return (_has(user, Role.reviewer) and assignment.reviewer_id == user.id

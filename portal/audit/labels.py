@@ -71,6 +71,8 @@ ACTION_LABELS = {
     "export.documents_zip": _l("Documents of the call downloaded (ZIP)"),
     "export.dossier_pdf": _l("Dossier downloaded (PDF)"),
     "export.reviews_csv": _l("Reviews exported (CSV)"),
+    "export.travel_csv": _l("Selected fellows' travel and visa details exported (CSV)"),
+    "export.travel_xlsx": _l("Selected fellows' travel and visa details exported (XLSX)"),
     "login.failed": _l("Failed sign-in"),
     "login.succeeded": _l("Signed in"),
     "offer.accepted": _l("Offer accepted"),
