@@ -247,3 +247,14 @@ def test_purge_waits_for_the_months_to_pass_and_skips_calls_without_a_rule(
 ])
 def test_add_months_keeps_the_day_or_takes_the_months_last(moment, months, expected):
     assert add_months(moment, months) == expected
+
+
+@pytest.mark.parametrize("months,expected", [
+    (18, "removed 18 months after the publication of the results"),
+    (1, "removed 1 month after the publication of the results"),
+    (None, "kept: no retention rule"),
+])
+def test_call_overview_states_the_retention_rule(client, coordinator, app, months, expected):
+    call = make_call(retention_months=months)
+    page = client.get(f"/manage/calls/{call.id}").get_data(as_text=True)
+    assert re.search(r'id="retention-rule">(.*?)</dd>', page).group(1) == expected
