@@ -28,6 +28,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from portal import cli, errors, jinja, security
     from portal.endorsements import hooks, office
     from portal.notifications import dispatcher
+    from portal.privacy import hooks as privacy_hooks
     from portal.questions import copying
 
     errors.init_app(app)
@@ -37,6 +38,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     copying.init_app(app)  # a copied call takes its questions along
     hooks.init_app(app)  # endorsement asked on submission, shown on the applicant's pages
     office.init_app(app)  # the endorsement's columns on the list of a call's applications
+    privacy_hooks.init_app(app)  # a newer privacy notice is accepted at the next sign-in
     cli.init_app(app)
     return app
 

@@ -53,6 +53,11 @@ def can_view_audit_log(user) -> bool:
     return _has(user, Role.admin) or _has(user, Role.coordinator)
 
 
+def can_manage_privacy_notice(user) -> bool:
+    """Write and publish the versions of the privacy notice."""
+    return _has(user, Role.admin)
+
+
 def can_change_roles(user, target) -> bool:
     """Admins change roles, but never remove their own admin role by accident."""
     return _has(user, Role.admin)

@@ -90,6 +90,11 @@ FORM_DATA = {
     "endorsements.set_priority": {"version": "1", "position": "1"},
     "endorsements.move": {"version": "1", "direction": "up"},
     "endorsements.request_endorsement": {},
+    "privacy.accept_notice": {"version": "1", "accept": "y", "next": "/"},
+    "privacy.new_notice": {},
+    "privacy.edit_notice": {"text_en": "Changed", "text_ru": "Изменено"},
+    "privacy.publish_notice": {"confirm": "y"},
+    "privacy.delete_account": {"password": "correct horse battery staple", "confirm": "y"},
 }
 
 

@@ -72,6 +72,20 @@ class _FocalPointPage(str):
         return str(self).format(**{**ids, "focal_point_id": focal_point.id})
 
 
+class _NoticePage(str):
+    """A page of a draft of the privacy notice (one is made for it)."""
+
+    def format(self, **ids):
+        from portal.accounts.models import PrivacyNotice
+        from portal.extensions import db
+
+        notice = PrivacyNotice(version=1, text_en="Notice", text_ru="Уведомление")
+        db.session.add(notice)
+        db.session.commit()
+        return str(self).format(**{**ids, "notice_id": notice.id})
+
+
+ADMIN_POSTS = {**ADMIN_ONLY, "admin": 302}  # the action, then back to the page
 REVIEWER_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 200, "coordinator": 403,
                  "admin": 403, "nominator": 403}
 COORDINATOR_POSTS = {**COORDINATOR_ONLY, "coordinator": 302}
@@ -245,6 +259,17 @@ ROUTES = {
                                 COORDINATOR_ONLY),
     "callforms.preview_form": ("GET", "/manage/calls/{call_id}/form/preview/ru",
                                COORDINATOR_ONLY),
+    "privacy.notice": ("GET", "/privacy", PUBLIC),
+    # Nothing to accept while no notice is published: on to the home page.
+    "privacy.accept_notice": ("GET", "/privacy/accept", dict.fromkeys(ROLES, 302)),
+    "privacy.list_notices": ("GET", "/admin/privacy", ADMIN_ONLY),
+    "privacy.new_notice": ("POST", "/admin/privacy/new", ADMIN_POSTS),
+    "privacy.edit_notice": ("GET", _NoticePage("/admin/privacy/{notice_id}"), ADMIN_ONLY),
+    "privacy.publish_notice": ("POST", _NoticePage("/admin/privacy/{notice_id}/publish"),
+                               ADMIN_POSTS),
+    "privacy.my_data": ("GET", "/account/data", SIGNED_IN),
+    "privacy.download_data": ("GET", "/account/data.zip", SIGNED_IN),
+    "privacy.delete_account": ("GET", "/account/delete", SIGNED_IN),
 }
 
 # Served files, not pages: open to everyone by design.
@@ -330,6 +355,7 @@ PREDICATES = {
     "can_apply": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
     "is_signed_in": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
     "can_endorse": {"nominator"},
+    "can_manage_privacy_notice": {"admin"},
 }
 
 

@@ -116,7 +116,11 @@ class RegistrationForm(ProfileFields):
     email = _email_field()
     password = _new_password_field(phrases.PASSWORD)
     confirm = _confirm_field()
+    accept_privacy = BooleanField(_l("I have read the privacy notice and accept it"))
     submit = SubmitField(_l("Create an account"))
+    # The version of the privacy notice in force (accounts/notices.py), set by the view: None
+    # while no notice is published, and then there is nothing to accept.
+    privacy_version = None
     # The page asks for these first (register.html), so the error summary lists them first:
     # declared here, after the profile's fields they inherit, they would come last.
     FIRST_FIELDS = ("email", "password", "confirm")
@@ -130,6 +134,10 @@ class RegistrationForm(ProfileFields):
         first = {name: self._fields[name] for name in self.FIRST_FIELDS}
         self._fields = {**first, **{name: field for name, field in self._fields.items()
                                     if name not in first}}
+
+    def validate_accept_privacy(self, field):
+        if self.privacy_version is not None and not field.data:
+            raise ValidationError(_l("Accept the privacy notice to create an account."))
 
 
 

@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import bp, invitations, services, sessions
+from portal.accounts import bp, invitations, notices, services, sessions
 from portal.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -54,12 +54,15 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
+    form.privacy_version = notices.version_in_force()
     if request.method == "GET":
         form.preferred_language.data = select_locale()
         form.time_zone.data = ""  # the administration's
     if form.validate_on_submit():
-        services.register(email=form.email.data, password=form.password.data,
-                          profile=_profile_from(form))
+        user = services.register(email=form.email.data, password=form.password.data,
+                                 profile=_profile_from(form))
+        if user is not None and form.privacy_version is not None:
+            notices.record_acceptance(user, form.privacy_version, now=utcnow())
         db.session.commit()
         session["registered_email"] = services.normalize_email(form.email.data)
         return redirect(url_for("accounts.registered"))
