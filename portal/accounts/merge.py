@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import Role, User
 from portal.accounts.sign_in import end_sessions
+from portal.accounts.signals import administration_changed
 from portal.audit.services import record_event
 from portal.extensions import db
 
@@ -148,8 +149,10 @@ def merge_accounts(duplicate: User, kept: User, *, actor: User, now: datetime) -
     """Merge `duplicate` into `kept`: every row pointing at the duplicate points at the kept
     account (the duplicate's copy dropped where the kept one holds the same), the duplicate is
     deactivated, marked merged, its sessions ended and its e-mail address freed. Audited on
-    both accounts with the counts. Raises MergeRefused (nothing written) when the preview
-    refuses. Flushes; the caller commits."""
+    both accounts with the counts. Where their administrations differ, sends
+    administration_changed for the kept account (conflicts of interest checked again).
+    Raises MergeRefused (nothing written) when the preview refuses. Flushes; the caller
+    commits."""
     _lock(duplicate, kept)
     preview = preview_merge(duplicate, kept, actor=actor)
     if not preview.allowed:
@@ -168,8 +171,14 @@ def merge_accounts(duplicate: User, kept: User, *, actor: User, now: datetime) -
     record_event("account.merged", actor=actor, obj=kept, user=duplicate.id, email=old_email,
                  moved=counts)
     record_event("account.merged_away", actor=actor, obj=duplicate, user=kept.id)
+    moved_from = duplicate.administration_code
     db.session.flush()
     db.session.expire_all()  # the UPDATEs went past the objects loaded
+    if moved_from != kept.administration_code:
+        # The duplicate's reviews and applications are now of the kept account's
+        # administration: reviews ends the assignments that became a conflict.
+        administration_changed.send(kept, before=moved_from, now=now)
+        db.session.flush()
     return preview
 
 

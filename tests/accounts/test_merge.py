@@ -16,7 +16,7 @@ from portal.audit.models import AuditEvent
 from portal.calls.models import DeadlineExtension
 from portal.database import utcnow
 from portal.messages.models import Message, MessageRecipient
-from portal.reviews.models import Assignment, ReviewerProfile
+from portal.reviews.models import Assignment, AssignmentState, ReviewerProfile
 from portal.reviews.services import assign_reviewer, update_reviewer_profile
 
 
@@ -279,3 +279,16 @@ def test_user_page_links_to_the_merge(db, client, login_as, pair, admin):
     login_as(admin)
     html = client.get(f"/admin/users/{kept.id}").get_data(as_text=True)
     assert f'<a href="/admin/users/{kept.id}/merge">Merge a duplicate into this account</a>' in html
+
+
+def test_merge_ends_the_assignments_that_become_a_conflict(db, pair, admin, create_user,
+                                                            create_application):
+    duplicate, kept = pair  # both of Kyrgyzstan
+    duplicate.administration_code = "PL"  # registered again with another administration
+    kyrgyz = create_application(applicant=create_user(administration="KG"), submit=True)
+    assignment = assign_reviewer(kyrgyz, duplicate, actor=admin, now=utcnow())
+    db.session.commit()
+
+    merge.merge_accounts(duplicate, kept, actor=admin, now=utcnow())
+    db.session.commit()
+    assert (assignment.reviewer_id, assignment.state) == (kept.id, AssignmentState.released)
