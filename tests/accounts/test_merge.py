@@ -292,3 +292,34 @@ def test_merge_ends_the_assignments_that_become_a_conflict(db, pair, admin, crea
     merge.merge_accounts(duplicate, kept, actor=admin, now=utcnow())
     db.session.commit()
     assert (assignment.reviewer_id, assignment.state) == (kept.id, AssignmentState.released)
+
+
+def _queries(client, path) -> int:
+    client.get(path)  # warm
+    count = [0]
+
+    def counter(*_args, **_kwargs):
+        count[0] += 1
+
+    from portal.extensions import db as _db
+
+    sa.event.listen(_db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(_db.engine, "before_cursor_execute", counter)
+    return count[0]
+
+
+def test_merge_page_issues_as_many_queries_for_12_duplicates_as_for_2(db, client, login_as,
+                                                                      pair, admin, create_user):
+    duplicate, kept = pair
+    login_as(admin)
+    url = f"/admin/users/{kept.id}/merge"
+    few = _queries(client, url)
+    for n in range(10):
+        create_user(full_name="Aigul Osmonova", administration=("KG", "KZ", "PL")[n % 3],
+                    roles=("applicant", "reviewer"))
+    html = client.get(url).get_data(as_text=True)
+    assert html.count(f"{url}?duplicate=") == 11
+    assert _queries(client, url) == few

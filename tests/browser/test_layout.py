@@ -19,7 +19,7 @@ from portal.accounts.services import new_reset_token
 from portal.applications.models import Application, ApplicationState
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
-from portal.demo import DEMO_PASSWORD, seed_demo_data
+from portal.demo import DEMO_PASSWORD, DUPLICATE_EMAIL, seed_demo_data
 from portal.questions.models import FormSection, Question, QuestionKind
 from portal.reviews.models import Assignment, AssignmentState
 from portal.reviews.services import invitation_token
@@ -205,7 +205,11 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("accounts.list_users"),
             url_for("accounts.edit_user", user_id=applicant.id),
             url_for("administrations.list_administrations"),
-            url_for("administrations.edit_administration", code="KG")]),
+            url_for("administrations.edit_administration", code="KG"),
+            # The demo's two Aigul Osmonova: the choice of the duplicate, the preview.
+            url_for("accounts.merge_user", user_id=_user(db, "a.osmonova@demo.rocb.example").id),
+            url_for("accounts.merge_user", user_id=_user(db, "a.osmonova@demo.rocb.example").id,
+                    duplicate=_user(db, DUPLICATE_EMAIL).id)]),
     }
     return people
 
