@@ -184,10 +184,11 @@ def merge_accounts(duplicate: User, kept: User, *, actor: User, now: datetime) -
 
 def _lock(duplicate: User, kept: User) -> None:
     """Both rows locked in the order of their ids (PostgreSQL), so that two merges or a merge
-    and an edit of either account wait for each other."""
+    and an edit of either account wait for each other, and read again: what the other one
+    committed meanwhile (a merge the other way round) is seen."""
     ids = sorted((duplicate.id, kept.id))
-    db.session.execute(sa.select(User.id).where(User.id.in_(ids)).order_by(User.id)
-                       .with_for_update())
+    db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.id)
+                       .with_for_update(of=User).execution_options(populate_existing=True)).all()
 
 
 def _account_refusals(duplicate: User, kept: User, actor: User | None) -> list[str]:

@@ -323,3 +323,23 @@ def test_merge_page_issues_as_many_queries_for_12_duplicates_as_for_2(db, client
     html = client.get(url).get_data(as_text=True)
     assert html.count(f"{url}?duplicate=") == 11
     assert _queries(client, url) == few
+
+
+def test_two_merges_the_other_way_round_at_once_leave_one_account(app, db, pair, admin,
+                                                                  create_user, monkeypatch):
+    from tests.races import post_at_once, signed_in_client
+
+    duplicate, kept = pair
+    other_admin = create_user(roles=("admin",))
+    responses = post_at_once(monkeypatch, merge, "merge_accounts", [
+        (signed_in_client(app, admin), f"/admin/users/{kept.id}/merge?duplicate={duplicate.id}",
+         {}),
+        (signed_in_client(app, other_admin),
+         f"/admin/users/{duplicate.id}/merge?duplicate={kept.id}", {})])
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    db.session.expire_all()
+    merged = sorted((u.merged_into_id is not None, u.is_active_account)
+                    for u in (db.session.get(User, duplicate.id), db.session.get(User, kept.id)))
+    assert merged == [(False, True), (True, False)]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "account.merged")) == 1
