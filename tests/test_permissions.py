@@ -97,6 +97,9 @@ STAFF_POSTS = {**COORDINATOR_OR_ADMIN, "coordinator": 302, "admin": 302}
 NOMINATOR_ONLY = {"anonymous": 302, **dict.fromkeys(ROLES[1:], 403), "nominator": 200}
 NOT_THEIR_CANDIDATE = {**NOMINATOR_ONLY, "nominator": 404}
 
+# An admin's action on a user: done, then back to the user's page.
+ADMIN_POSTS = {**ADMIN_ONLY, "admin": 302}
+
 # endpoint: (method, url, expected status per role)
 ROUTES = {
     "main.index": ("GET", "/", PUBLIC),
@@ -117,10 +120,21 @@ ROUTES = {
     "accounts.list_users": ("GET", "/admin/users", ADMIN_ONLY),
     "accounts.edit_user": ("GET", "/admin/users/{user_id}", ADMIN_ONLY),
     # The preview of merging the user into themselves: refused, on a page that says so.
+    "accounts.new_user": ("GET", "/admin/users/new", ADMIN_ONLY),
+    "accounts.resend_confirmation": ("POST", "/admin/users/{user_id}/resend-confirmation",
+                                     ADMIN_POSTS),
+    "accounts.send_password_reset": ("POST", "/admin/users/{user_id}/password-reset",
+                                     ADMIN_POSTS),
+    "accounts.deactivate_user": ("POST", "/admin/users/{user_id}/deactivate", ADMIN_POSTS),
+    "accounts.reactivate_user": ("POST", "/admin/users/{user_id}/reactivate", ADMIN_POSTS),
+    "accounts.change_email": ("GET", "/account/email", SIGNED_IN),
+    "accounts.confirm_email_change": ("GET", "/account/email/confirm/not-a-token",
+                                      dict.fromkeys(ROLES, 400)),
     "accounts.merge_user": ("GET", "/admin/users/{user_id}/merge?duplicate={user_id}",
                             ADMIN_ONLY),
     "administrations.list_administrations": ("GET", "/admin/administrations",
                                              COORDINATOR_OR_ADMIN),
+    "administrations.new_administration": ("GET", "/admin/administrations/new", ADMIN_ONLY),
     "administrations.edit_administration": ("GET", "/admin/administrations/AZ", ADMIN_ONLY),
     "administrations.focal_points": ("GET", "/admin/administrations/AZ/focal-points",
                                      COORDINATOR_OR_ADMIN),

@@ -266,3 +266,27 @@ def test_focal_point_pages_issue_as_many_queries_for_12_candidates_as_for_3(
     few = _focal_point_pages(app, create_application, create_call, create_user, candidates=3)
     many = _focal_point_pages(app, create_application, create_call, create_user, candidates=12)
     assert many == few
+
+
+# The admin's list of users (issue 15): as many queries for 30 users as for 3, every filter on.
+def _user_list_queries(app, create_user, *, users: int, admin) -> dict[str, int]:
+    from portal.accounts.invitations import unusable_password_hash
+
+    for n in range(users):
+        user = create_user(roles=("applicant", "reviewer"), administration=("GE", "AZ")[n % 2],
+                           verified=n % 3 != 0)
+        if n % 4 == 0:
+            user.password_hash = unusable_password_hash()
+    db.session.commit()
+    client = _signed_in(app, admin)
+    paths = {"users": "/admin/users",
+             "users, filtered": "/admin/users?q=test&role=reviewer&administration=GE"
+                                "&state=active&last_sign_in=never"}
+    return {name: _queries(app, client, path) for name, path in paths.items()}
+
+
+def test_user_list_issues_as_many_queries_for_30_users_as_for_3(app, db, create_user):
+    admin = create_user(roles=("admin",))
+    few = _user_list_queries(app, create_user, users=3, admin=admin)
+    many = _user_list_queries(app, create_user, users=27, admin=admin)
+    assert many == few

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
-from portal.accounts import admin_views, merge_views, views  # noqa: E402,F401
+from portal.accounts import admin_views, email_views, merge_views, views  # noqa: E402,F401

@@ -92,7 +92,9 @@ class ProfileFields(PortalForm):
         super().__init__(*args, **kwargs)
         self.administration_code.choices = [
             ("", _l("Choose your administration")),
-            *administration_choices(get_locale()),
+            # A hidden administration is offered only to those who have it already.
+            *administration_choices(get_locale(),
+                                    keep=getattr(kwargs.get("obj"), "administration_code", None)),
         ]
         saved = getattr(kwargs.get("obj"), "time_zone", None)
         self.time_zone.choices = timezone_field_choices(saved)

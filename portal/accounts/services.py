@@ -191,6 +191,12 @@ def request_password_reset(email: str) -> None:
     if not _may_email(user, "reset_password"):
         record_event("password.reset_requested_too_often", obj=user)
         return
+    send_reset_email(user)
+    record_event("password.reset_requested", obj=user)
+
+
+def send_reset_email(user: User) -> None:
+    """A new reset link (older ones stop working) to the account's address, in its language."""
     token = new_reset_token(user)
     queue_email(
         kind="reset_password", recipient=user.email, language=user.preferred_language,
@@ -198,7 +204,6 @@ def request_password_reset(email: str) -> None:
         reset_url=public_url("accounts.reset_password", token=token),
         valid_minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
     )
-    record_event("password.reset_requested", obj=user)
 
 
 def _may_email(user: User, kind: str) -> bool:

@@ -26,6 +26,21 @@ class AdministrationForm(PortalForm):
     submit = SubmitField(phrases.SAVE_CHANGES)
 
 
+class NewAdministrationForm(PortalForm):
+    code = SelectField(_l("Country"), validators=[InputRequired(message=phrases.REQUIRED)],
+                       validate_choice=True)
+    name_en = StringField(_l("Name in English (leave empty to use the standard name)"),
+                          validators=[Optional(), Length(max=200)])
+    name_ru = StringField(_l("Name in Russian (leave empty to use the standard name)"),
+                          validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Add the administration"))
+
+    def __init__(self, *args, territories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.code.choices = [("", _l("Choose the country")), *territories]
+
+
 class FocalPointForm(PortalForm):
     """A new focal point: invited by e-mail, or an existing account linked (which keeps its own
     name and language)."""

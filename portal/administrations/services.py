@@ -108,15 +108,18 @@ def reference_time_zones(path: str) -> dict[str, str]:
     return {row.code: row.time_zone for row in read_administrations_csv(path) if row.time_zone}
 
 
-def administration_choices(locale: Locale | str) -> list[tuple[str, str]]:
-    """Active administrations as (code, name in the locale), sorted by that name.
+def administration_choices(locale: Locale | str, *,
+                           keep: str | None = None) -> list[tuple[str, str]]:
+    """Active administrations as (code, name in the locale), sorted by that name; also `keep`
+    (a person's own administration) if it is hidden.
 
     Read on every call (an admin may rename or retire one at any time), as plain rows; the
     names and their order are worked out once per language for the same rows.
     """
     rows = tuple(tuple(row) for row in db.session.execute(
         sa.select(Administration.code, Administration.name_en, Administration.name_ru)
-        .where(Administration.is_active).order_by(Administration.code)))
+        .where(sa.or_(Administration.is_active, Administration.code == (keep or "")))
+        .order_by(Administration.code)))
     return list(_named_and_sorted(rows, str(locale)))
 
 
@@ -139,6 +142,43 @@ def update_administration(administration: Administration, *, actor, name_en: str
         before=list(before), after=[administration.name_en, administration.name_ru, is_active],
     )
     db.session.flush()
+
+
+class AdministrationExists(ValueError):
+    pass
+
+
+def territories_to_add(locale: Locale | str) -> list[tuple[str, str]]:
+    """The countries (ISO 3166-1 alpha-2 codes CLDR names) with no administration in the list
+    yet, as (code, name in the locale), sorted by name."""
+    present = set(db.session.scalars(sa.select(Administration.code)))
+    names = Locale.parse(locale).territories
+    return sorted(((code, name) for code, name in names.items()
+                   if len(code) == 2 and code.isalpha() and code not in present
+                   and code not in _NOT_COUNTRIES), key=lambda item: item[1])
+
+
+# Two-letter codes CLDR names that are no country's: the European Union, the Eurozone, the
+# United Nations, pseudo-locales and "unknown region".
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "XA", "XB", "ZZ", "QO"}
+
+
+def add_administration(*, code: str, actor, name_en: str | None = None,
+                       name_ru: str | None = None, note: str = "") -> Administration:
+    """A new member administration (shown); its names are CLDR's unless given. Raises
+    UnknownTerritory or AdministrationExists. Audited. Flushes."""
+    code = code.strip().upper()
+    if code not in dict(territories_to_add("en")):
+        if db.session.get(Administration, code) is not None:
+            raise AdministrationExists(code)
+        raise UnknownTerritory(code)
+    administration = Administration(code=code, name_en=name_en or None, name_ru=name_ru or None,
+                                    note=note, is_active=True)
+    db.session.add(administration)
+    db.session.flush()
+    record_event("administration.added", actor=actor, obj=administration,
+                 after=[administration.name_en, administration.name_ru])
+    return administration
 
 
 # --- Focal points (nominating officials) -----------------------------------------------------

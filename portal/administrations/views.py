@@ -13,6 +13,7 @@ from portal.administrations.forms import (
     AdministrationForm,
     FocalPointActionForm,
     FocalPointForm,
+    NewAdministrationForm,
 )
 from portal.administrations.models import Administration, FocalPoint
 from portal.administrations.services import update_administration
@@ -35,6 +36,22 @@ def list_administrations():
     rows.sort(key=lambda a: a.name(locale))
     return render_template("administrations/list.html", administrations=rows, locale=locale,
                            focal_point_counts=services.focal_point_counts())
+
+
+@bp.route("/admin/administrations/new", methods=["GET", "POST"])
+@form_view
+@require(can_manage_administrations)
+def new_administration():
+    form = NewAdministrationForm(territories=services.territories_to_add(get_locale()))
+    if form.validate_on_submit():
+        administration = services.add_administration(
+            code=form.code.data, actor=current_user, name_en=form.name_en.data,
+            name_ru=form.name_ru.data, note=form.note.data or "")
+        db.session.commit()
+        flash(_("%(name)s has been added to the member administrations.",
+                name=administration.name(get_locale())), "success")
+        return redirect(url_for("administrations.edit_administration", code=administration.code))
+    return render_template("administrations/new.html", form=form)
 
 
 @bp.route("/admin/administrations/<code>", methods=["GET", "POST"])

@@ -258,8 +258,9 @@ def test_profile_edit_saves_and_switches_language(client, forms, login_as, creat
 def test_admin_changes_roles_and_it_is_audited(forms, login_as, create_user, db):
     admin = login_as(create_user(roles=("admin",)))
     user = create_user()
-    response = forms.post(f"/admin/users/{user.id}", {"roles": ["reviewer", "applicant"],
-                                                      "is_active": "y"})
+    response = forms.post(f"/admin/users/{user.id}", {
+        "roles": ["reviewer", "applicant"], "email": user.email, "full_name": user.full_name,
+        "administration_code": "AZ", "preferred_language": "en"})
     assert response.status_code == 302
     db.session.refresh(user)
     assert {r.value for r in user.roles} == {"reviewer", "applicant"}
