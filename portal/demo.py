@@ -15,6 +15,7 @@ from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.endorsements.demo import require_endorsement, seed_demo_endorsements, seed_demo_focal_points
 from portal.extensions import db
+from portal.privacy.demo import seed_demo_notice
 from portal.questions.demo import seed_demo_questions
 from portal.reviews.automatic import assign_call_automatically
 from portal.reviews.demo import seed_demo_reviews
@@ -84,6 +85,7 @@ def seed_demo_data() -> list[tuple[str, str]]:
         update_reviewer_profile(find_user_by_email(email), reads_en=reads_en, reads_ru=reads_ru,
                                 expertise=expertise, max_reviews_per_call=10)
     _seed_calls_and_applications()
+    seed_demo_notice()  # version 1 in force, accepted by every demo account
     return listed
 
 

@@ -20,8 +20,11 @@ ALWAYS_REACHABLE = frozenset({
 
 
 def on_signed_in(_app, user, **_extra) -> None:
-    """Mark the new session if the user has a version of the notice to accept."""
-    version = notices.needs_acceptance(user)
+    """Mark the new session if the user accepted an older version than the one in force.
+
+    Accounts that never accepted one (made by an admin's invitation or by command, before
+    registration asked) are not stopped: registration is where a version is first accepted."""
+    version = notices.needs_acceptance(user) if user.privacy_version is not None else None
     if version is not None:
         session[PENDING_KEY] = version
     else:

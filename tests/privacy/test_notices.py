@@ -126,18 +126,28 @@ def test_sign_in_with_an_older_version_goes_to_the_notice_first(client, forms, c
 def test_accepting_refused_without_the_box_ticked(client, forms, create_user, publish_notice):
     user = create_user()
     publish_notice(1)
+    user.privacy_version = 1
+    publish_notice(2)
     forms.post("/login", {"email": user.email, "password": PASSWORD})
-    response = forms.post("/privacy/accept", {"version": "1"}, page="/privacy/accept")
+    response = forms.post("/privacy/accept", {"version": "2"}, page="/privacy/accept")
     assert response.status_code == 200
     assert client.get("/account").status_code == 302
     db.session.refresh(user)
-    assert user.privacy_version is None
+    assert user.privacy_version == 1
 
 
 def test_sign_in_with_the_version_in_force_goes_on(client, forms, create_user, publish_notice):
     user = create_user()
     publish_notice(1)
     user.privacy_version = 1
+    forms.post("/login", {"email": user.email, "password": PASSWORD})
+    assert client.get("/account").status_code == 200
+
+
+def test_sign_in_of_an_account_that_never_accepted_goes_on(client, forms, create_user,
+                                                           publish_notice):
+    user = create_user()  # made as by an invitation: no version accepted
+    publish_notice(1)
     forms.post("/login", {"email": user.email, "password": PASSWORD})
     assert client.get("/account").status_code == 200
 
