@@ -92,6 +92,11 @@ def can_manage_reviews(user) -> bool:
     return _has(user, Role.coordinator)
 
 
+def can_send_messages(user) -> bool:
+    """Write to applicants and reviewers (portal/messages), and read what was sent."""
+    return _has(user, Role.coordinator)
+
+
 def can_export_travel(user) -> bool:
     """The selected fellows' travel and visa details (name as in the passport, date of birth,
     telephone): coordinators only, each download audited (portal/privacy/travel.py)."""

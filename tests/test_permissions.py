@@ -86,6 +86,24 @@ class _NoticePage(str):
 
 
 ADMIN_POSTS = {**ADMIN_ONLY, "admin": 302}  # the action, then back to the page
+class _MessagePage(str):
+    """A page of a message sent to the user given as `user_id` (one is made for it)."""
+
+    def format(self, **ids):
+        from portal.database import utcnow
+        from portal.extensions import db
+        from portal.messages.models import Message, MessageRecipient
+
+        message = Message(audience="person", person_id=ids["user_id"], subject_en="News",
+                          subject_ru="Новости", body_en="Text", body_ru="Текст",
+                          sent_at=utcnow(), recipient_count=1)
+        db.session.add(message)
+        db.session.flush()
+        db.session.add(MessageRecipient(message_id=message.id, user_id=ids["user_id"]))
+        db.session.commit()
+        return str(self).format(**{**ids, "message_id": message.id})
+
+
 REVIEWER_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 200, "coordinator": 403,
                  "admin": 403, "nominator": 403}
 COORDINATOR_POSTS = {**COORDINATOR_ONLY, "coordinator": 302}
@@ -273,6 +291,13 @@ ROUTES = {
                                 COORDINATOR_ONLY),
     "callforms.preview_form": ("GET", "/manage/calls/{call_id}/form/preview/ru",
                                COORDINATOR_ONLY),
+    "messages.list_messages": ("GET", "/manage/messages", COORDINATOR_ONLY),
+    "messages.compose": ("GET", "/manage/messages/new", COORDINATOR_ONLY),
+    "messages.view_sent": ("GET", _MessagePage("/manage/messages/{message_id}"),
+                           COORDINATOR_ONLY),
+    "messages.inbox": ("GET", "/messages", SIGNED_IN),
+    # Someone else's message does not exist for anyone but its recipients.
+    "messages.read_message": ("GET", _MessagePage("/messages/{message_id}"), NOT_OWNER),
     "privacy.notice": ("GET", "/privacy", PUBLIC),
     # Nothing to accept while no notice is published: on to the home page.
     "privacy.accept_notice": ("GET", "/privacy/accept", dict.fromkeys(ROLES, 302)),
@@ -365,6 +390,7 @@ PREDICATES = {
     "can_review": {"reviewer"},
     "can_manage_applications": {"coordinator"},
     "can_manage_reviews": {"coordinator"},
+    "can_send_messages": {"coordinator"},
     "can_export_travel": {"coordinator"},
     "can_apply": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
     "is_signed_in": {"applicant", "reviewer", "coordinator", "admin", "nominator"},

@@ -80,6 +80,7 @@ ACTION_LABELS = {
     "export.travel_csv": _l("Selected fellows' travel and visa details exported (CSV)"),
     "export.travel_xlsx": _l("Selected fellows' travel and visa details exported (XLSX)"),
     "login.failed": _l("Failed sign-in"),
+    "message.sent": _l("Message sent"),
     "login.succeeded": _l("Signed in"),
     "offer.accepted": _l("Offer accepted"),
     "offer.declined": _l("Offer declined"),
@@ -118,8 +119,10 @@ DETAIL_LABELS = {
     "applications": _l("Applications"),
     "applications_anonymised": _l("Applications anonymised"),
     "administration": _l("Administration"),
+    "audience": _l("Sent to"),
     "automatic": _l("Assigned automatically"),
     "before": _l("Before"),
+    "call": _l("Call (number)"),
     "changed": _l("What changed"),
     "closes_at": _l("New deadline (UTC)"),
     "candidates": _l("Candidates awaiting endorsement"),
@@ -131,6 +134,7 @@ DETAIL_LABELS = {
     "filled": _l("By filling the places in rank order"),
     "job_title": _l("Job title"),
     "kind": _l("Document"),
+    "message_kind": _l("Kind of message"),
     "missing_reviews": _l("Applications with reviews missing"),
     "moved": _l("What moved"),
     "new_account": _l("New account"),
@@ -179,6 +183,7 @@ OBJECT_TYPE_LABELS = {
     "assignment": _l("Assignment"),
     "call": _l("Call"),
     "criterion": _l("Criterion"),
+    "message": _l("Message"),
     "privacy_notice": _l("Privacy notice"),
     "user": _l("User"),
 }
@@ -210,6 +215,10 @@ def detail_text(key: str, value, names: dict[int, str]) -> str:
         from portal.applications.models import DocumentKind
 
         return DocumentKind(value).label if value in DocumentKind.__members__ else value
+    if key == "audience" and isinstance(value, str):
+        from portal.messages.audiences import audience_label
+
+        return audience_label(value)
     if key in ("reviewer", "user") and isinstance(value, int) and value in names:
         return names[value]
     return _plain_text(value)
