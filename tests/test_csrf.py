@@ -79,6 +79,8 @@ FORM_DATA = {
                         "reviewers_per_application": "3", "version": "1"},
     "calls.open_call": {},
     "calls.close_call": {"confirm": "y"},
+    "calls.edit_extension": {"closes_at": "2099-01-01T12:00", "reason": "Illness"},
+    "calls.remove_extension": {"removal_reason": "Recovered", "version": "1"},
     "calls.add_criterion": {"name_en": "New", "weight": "1", "scale_min": "1", "scale_max": "5"},
     "calls.edit_criterion": {"name_en": "Changed", "weight": "2", "scale_min": "0",
                              "scale_max": "10"},

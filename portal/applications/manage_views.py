@@ -14,8 +14,10 @@ from portal.applications.models import Application, ApplicationState
 from portal.applications.queries import (
     administrations_of_call,
     call_applications_query,
+    extended_deadlines,
     list_extensions,
 )
+from portal.calls.deadlines import extension_of
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
@@ -60,6 +62,7 @@ def list_call_applications(call_id: int):
     page = RowsPagination(page=requested_page(), per_page=PER_PAGE, select=query, error_out=False)
     return render_template("applications/manage_list.html", call=call, page=page,
                            flagged=flagged_applications(call, [row.id for row in page.items]),
+                           extended=extended_deadlines(call.id, [row.id for row in page.items]),
                            filters={**filters, **extra}, list_extensions=extensions,
                            states=list(ApplicationState),
                            sort_labels=SORT_LABELS,
@@ -80,7 +83,8 @@ def manage_application(application_id: int):
                            answers=layout.display_answers(application),
                            failed_rules=[rule_text(question) for question, _why
                                          in layout.rule_failures(application)],
-                           eligibility=application_problems(application))
+                           eligibility=application_problems(application),
+                           extension=extension_of(application.call, application.applicant_id))
 
 
 @bp.route("/manage/applications/<int:application_id>/screen-out", methods=["GET", "POST"])

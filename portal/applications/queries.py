@@ -6,6 +6,7 @@ from flask import current_app
 
 from portal.administrations.models import Administration
 from portal.applications.models import Application, ApplicationState
+from portal.calls.models import DeadlineExtension
 from portal.extensions import db
 from portal.search import matches
 
@@ -59,6 +60,19 @@ def call_applications_query(call_id: int, *, state: str = "", administration: st
     if state == ApplicationState.draft:
         order = (*order, Application.id.desc())  # no reference, no moment: the newest first
     return query.order_by(*order)
+
+
+def extended_deadlines(call_id: int, application_ids) -> dict:
+    """Application id → its applicant's extended deadline, for those of the ids that have one
+    (one query: the list marks who was given a later deadline)."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Application.id, DeadlineExtension.closes_at)
+        .join(DeadlineExtension, sa.and_(DeadlineExtension.user_id == Application.applicant_id,
+                                         DeadlineExtension.call_id == Application.call_id))
+        .where(Application.call_id == call_id, Application.id.in_(ids))).all())
 
 
 # Columns and filters that later packages add to the list of a call's applications (endorsements:

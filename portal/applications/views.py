@@ -15,7 +15,7 @@ from portal.applications.forms import ConfirmForm, StartForm, SubmitForm
 from portal.applications.layout import CallForm, call_form
 from portal.applications.models import Application
 from portal.applications.queries import applications_of
-from portal.calls.deadlines import accepts_from
+from portal.calls.deadlines import accepts_from, deadline_for, deadlines_for, extended_until
 from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
@@ -48,9 +48,11 @@ def own_application(call: Call) -> Application | None:
 @login_required
 def dashboard():
     now = utcnow()
+    applications = applications_of(current_user)
     rows = [(application, services.applicant_status(application, now))
-            for application in applications_of(current_user)]
-    return render_template("applications/dashboard.html", rows=rows)
+            for application in applications]
+    return render_template("applications/dashboard.html", rows=rows,
+                           deadlines=deadlines_for([a.call for a in applications], current_user))
 
 
 @bp.route("/applications/new/<int:call_id>", methods=["GET", "POST"])
@@ -72,7 +74,9 @@ def start_application(call_id: int):
         db.session.commit()
         return redirect(url_for("applications.edit_section", application_id=application.id,
                                 key="personal"))
-    return render_template("applications/start.html", form=form, call=call)
+    return render_template("applications/start.html", form=form, call=call,
+                           deadline=deadline_for(call, current_user),
+                           extended_until=extended_until(call, current_user))
 
 
 @bp.route("/applications/<int:application_id>")
@@ -86,7 +90,10 @@ def view_application(application_id: int):
                            answers=layout.display_answers(application),
                            status=services.applicant_status(application, now),
                            editable=services.is_editable(application, now),
-                           missed_deadline=services.missed_deadline(application, now))
+                           missed_deadline=services.missed_deadline(application, now),
+                           deadline=deadline_for(application.call, application.applicant_id),
+                           extended_until=extended_until(application.call,
+                                                         application.applicant_id))
 
 
 @bp.route("/applications/<int:application_id>/sections/<key>", methods=["GET", "POST"])
@@ -299,6 +306,8 @@ def _check_page(application: Application, form, problems=None):
                            if editable else [],
                            answers=layout.display_answers(application),
                            form=form, progress=layout.progress(application), editable=editable,
+                           extended_until=extended_until(application.call,
+                                                         application.applicant_id),
                            eligibility=application_problems(application) if editable else [])
 
 

@@ -64,6 +64,13 @@ def deadline_for(call: Call, user) -> datetime | None:
     return _later(call.closes_at, extension_of(call, user))
 
 
+def extended_until(call: Call, user) -> datetime | None:
+    """The applicant's extended deadline when it is later than the call's, else None."""
+    extension = extension_of(call, user)
+    deadline = _later(call.closes_at, extension)
+    return deadline if extension is not None and deadline != call.closes_at else None
+
+
 def extensions_for(calls: Iterable[Call], user) -> dict[int, DeadlineExtension]:
     """The user's extensions of these calls, by call id, in one query (for the dashboard)."""
     ids, user_id = [call.id for call in calls], _user_id(user)

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from portal.bilingual import CONTENT_LANGUAGES, current_language
 from portal.calls import bp, services
+from portal.calls.deadlines import accepts_from, extension_of
 from portal.calls.forms import (
     CallForm,
     CloseCallForm,
@@ -258,7 +259,11 @@ def view_call(slug: str):
 def _call_page(call: Call, language: str, *, preview: bool) -> dict:
     """What calls/view.html shows, in the given language (texts fall back to the other)."""
     now = utcnow()
-    accepting = call.is_open_at(now)
+    # The viewer's own deadline, when a coordinator extended it (never in a preview).
+    extension = None if preview else extension_of(call, current_user)
+    yours = extension.closes_at if extension and call.closes_at \
+        and extension.closes_at > call.closes_at else None
+    accepting = accepts_from(call, current_user, now, extension=extension)
     return {
         "call": call, "preview": preview, "language": language,
         "content": {name: _text_in(call, name, language) for name in CALL_TEXT_FIELDS},
@@ -266,7 +271,8 @@ def _call_page(call: Call, language: str, *, preview: bool) -> dict:
         "checked_rules": services.checked_eligibility(call),
         "missing_here": [services.FIELD_LABELS[name] for name in CALL_TEXT_FIELDS
                          if not getattr(call, f"{name}_{language}").strip()],
-        "status": availability(call, now),
+        "status": availability(call, now, yours if accepting else None),
+        "your_deadline": yours,
         "accepting": accepting,
         "apply_url": url_for("applications.start_application", call_id=call.id)
         if accepting or preview else None,
@@ -282,10 +288,13 @@ def _text_in(obj, name: str, language: str) -> tuple[str, str]:
     return getattr(obj, f"{name}_{other}") or "", other
 
 
-def availability(call: Call, now: datetime) -> str:
-    """One line on whether and how long applications are accepted."""
+def availability(call: Call, now: datetime, extended_until: datetime | None = None) -> str:
+    """One line on whether and how long applications are accepted (until the viewer's
+    extended deadline when they have one and it still runs)."""
     if call.closes_at is None:
         return ""
+    if extended_until is not None and now < extended_until:
+        return time_left(extended_until - now)
     if call.state not in (CallState.draft, CallState.open) or call.closes_at <= now:
         return _("Applications are closed.")
     if call.opens_at is not None and now < call.opens_at:

@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.calls.deadlines import deadlines_for
 from portal.calls.services import open_calls
 from portal.database import utcnow
 from portal.extensions import db
@@ -29,7 +30,10 @@ def index():
     role_names = ""
     if current_user.is_authenticated:
         role_names = ", ".join(sorted(role.label for role in current_user.roles))
-    return render_template("main/index.html", role_names=role_names, calls=open_calls(utcnow()))
+    calls = open_calls(utcnow())
+    # The viewer's own deadlines (a coordinator may have extended one), in one query.
+    return render_template("main/index.html", role_names=role_names, calls=calls,
+                           deadlines=deadlines_for(calls, current_user))
 
 
 # What the switcher says to someone whose e-mails stay in their account's language.
