@@ -290,3 +290,40 @@ def test_user_list_issues_as_many_queries_for_30_users_as_for_3(app, db, create_
     few = _user_list_queries(app, create_user, users=3, admin=admin)
     many = _user_list_queries(app, create_user, users=27, admin=admin)
     assert many == few
+
+
+# The messages' lists (issue 15): the coordinator's sent messages, one message's recipients and
+# a person's inbox, with 3 messages to 3 people and with 12 to 12: as many queries.
+def _message_pages(app, create_user, *, messages: int, coordinator, person) -> dict:
+    from portal.database import utcnow
+    from portal.messages.models import Message, MessageRecipient
+    from portal.messages.services import Draft, send_message
+
+    people = [create_user(language=("en", "ru")[n % 2]) for n in range(messages - 1)] + [person]
+    for n in range(messages):
+        for someone in people:
+            send_message(Draft(audience="person", call_id=None, person_id=someone.id,
+                                      subject_en=f"News {n}", subject_ru=f"Новости {n}",
+                                      body_en="Text", body_ru="Текст"),
+                                actor=coordinator, now=utcnow())
+    group = Message(audience="drafts", subject_en="All", subject_ru="Всем", sender_id=coordinator.id,
+                    sent_at=utcnow(), recipient_count=len(people))
+    db.session.add(group)
+    db.session.flush()
+    db.session.add_all(MessageRecipient(message_id=group.id, user_id=someone.id,
+                                        language=someone.preferred_language,
+                                        read_at=utcnow() if n % 2 else None)
+                       for n, someone in enumerate(people))
+    db.session.commit()
+    paths = {"messages sent": (coordinator, "/manage/messages"),
+             "a message's recipients": (coordinator, f"/manage/messages/{group.id}"),
+             "a person's inbox": (person, "/messages")}
+    return {name: _queries(app, _signed_in(app, who), path)
+            for name, (who, path) in paths.items()}
+
+
+def test_message_pages_issue_as_many_queries_for_12_messages_as_for_3(app, db, create_user):
+    coordinator, person = create_user(roles=("coordinator",)), create_user()
+    few = _message_pages(app, create_user, messages=3, coordinator=coordinator, person=person)
+    many = _message_pages(app, create_user, messages=12, coordinator=coordinator, person=person)
+    assert many == few
