@@ -222,6 +222,9 @@ ROUTES = {
     "selection.expire_offers": ("POST", "/manage/calls/{call_id}/offers/expire", COORDINATOR_POSTS),
     # Someone else's offer does not exist for anyone but its owner.
     "selection.respond_to_offer": ("GET", "/applications/{application_id}/offer", NOT_OWNER),
+    # An application not yet published has no offer: 404 for coordinators (tests/selection).
+    "selection.extend_offer_deadline": ("GET", "/manage/applications/{application_id}/offer/extend",
+                                        {**COORDINATOR_ONLY, "coordinator": 404}),
     "endorsements.index": ("GET", "/endorsements/", NOMINATOR_ONLY),
     "endorsements.call_candidates": ("GET", "/endorsements/calls/{call_id}", NOT_THEIR_CANDIDATE),
     "endorsements.candidate": ("GET", "/endorsements/applications/{application_id}",

@@ -1,12 +1,22 @@
 """Forms of selection: a decision, filling the places, publication, answering an offer."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal import phrases
+from portal.calls.extension_forms import LOCAL_FORMATS
 from portal.forms import PortalForm, at_most
 from portal.selection.models import OUTCOME_LABELS
+from portal.selection.offer_extension import MAX_REASON_LENGTH
 from portal.selection.services import MAX_RESPONSE_DAYS
 
 required = InputRequired(message=phrases.REQUIRED)
@@ -50,6 +60,20 @@ class OfferResponseForm(PortalForm):
                                                      ("decline", _l("I decline the fellowship place"))],
                         validators=[InputRequired(message=_l("Choose whether you accept or decline."))])
     submit = SubmitField(_l("Send my answer"))
+
+
+class OfferExtensionForm(PortalForm):
+    respond_by = DateTimeLocalField(
+        _l("New answer deadline"), format=LOCAL_FORMATS, validators=[required],
+        render_kw={"step": 1},
+        description=_l("A local time in the call's time zone, later than the current deadline. "
+                       "The applicant is told by e-mail."))
+    reason = TextAreaField(_l("Reason"), validators=[required, Length(max=MAX_REASON_LENGTH)],
+                           description=_l("Kept with the offer and in the audit log; the "
+                                          "applicant does not see it."), render_kw={"rows": 3})
+    # The deadline the page was loaded with (ISO): a change in between is not overwritten.
+    expected = HiddenField(validators=[at_most(40)])
+    submit = SubmitField(_l("Extend the answer deadline"))
 
 
 class ConfirmForm(PortalForm):

@@ -1,6 +1,8 @@
 """The coordinator's selection pages (ranking, decisions, publication, fellows) and the
 applicant's answer to an offer."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
@@ -9,16 +11,27 @@ from flask_login import current_user, login_required
 
 from portal.administrations.models import Administration
 from portal.applications.models import Application, ApplicationState
+from portal.calls.extension_forms import utc_moment
 from portal.calls.models import Call
+from portal.calls.moments import utc_to_local
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
+from portal.i18n import format_moment
 from portal.pagination import ListPagination, requested_page
 from portal.permissions import can_manage_applications, is_owner, require
 from portal.selection import bp, publication, services
 from portal.selection import endorsement as endorsement_filter
-from portal.selection.forms import ConfirmForm, DecisionForm, FillPlacesForm, OfferResponseForm, PublishForm
+from portal.selection.forms import (
+    ConfirmForm,
+    DecisionForm,
+    FillPlacesForm,
+    OfferExtensionForm,
+    OfferResponseForm,
+    PublishForm,
+)
 from portal.selection.models import Offer, OfferState, Outcome
+from portal.selection.offer_extension import extend_offer
 from portal.selection.phrases import FLAG_LABELS, GIVEN_UP_LABELS, SORT_LABELS
 from portal.selection.queries import kept_beside_ranking, ranked_scores, ranking_table, ranking_table_and_key
 from portal.selection.ranking import DISAGREEMENT_RANGE
@@ -232,6 +245,43 @@ def expire_offers(call_id: int):
     flash(_("Expired offers: %(count)d. Their places were offered to the next on the waiting list.",
             count=count), "success")
     return redirect(url_for("selection.fellows", call_id=call.id))
+
+
+@bp.route("/manage/applications/<int:application_id>/offer/extend", methods=["GET", "POST"])
+@form_view
+@require(can_manage_applications)
+def extend_offer_deadline(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    offer = application.offer
+    if offer is None:
+        abort(404)
+    call = application.call
+    form = OfferExtensionForm(data={"expected": offer.respond_by.isoformat(),
+                                    "respond_by": utc_to_local(offer.respond_by, call.time_zone)})
+    if form.validate_on_submit():
+        moment = utc_moment(form.respond_by, call.time_zone)
+        if moment is not None:
+            try:
+                extend_offer(offer, respond_by=moment, reason=form.reason.data,
+                             actor=current_user, now=utcnow(),
+                             expected_respond_by=_moment_or_none(form.expected.data))
+            except services.SelectionError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error.message))
+            else:
+                db.session.commit()
+                flash(_("The answer deadline of %(reference)s is now %(moment)s.",
+                        reference=offer.application.reference,
+                        moment=format_moment(moment, call.time_zone)), "success")
+                return redirect(url_for("selection.fellows", call_id=call.id))
+    return render_template("selection/extend_offer.html", offer=offer, call=call, form=form)
+
+
+def _moment_or_none(text: str):
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
 
 
 @bp.route("/applications/<int:application_id>/offer", methods=["GET", "POST"])
