@@ -17,7 +17,6 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import phrases
-from portal.accounts.models import Role
 from portal.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from portal.administrations.services import administration_choices
 from portal.forms import PortalForm
@@ -199,12 +198,3 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-
-class UserAdminForm(PortalForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r.value, r.value) for r in Role])
-    is_active = BooleanField(_l("Account active"))
-    submit = SubmitField(phrases.SAVE_CHANGES)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roles.choices = [(r.value, r.label) for r in Role]

@@ -80,11 +80,10 @@ def update_account(user: User, details: AccountDetails, *, actor) -> None:
 def request_email_change(user: User, new_email: str, *, actor) -> bool:
     """Keep `new_email` as the account's pending address and send a confirmation link to it;
     the address changes only when the link is followed. False if it is the current address
-    (a pending change is dropped). Raises EmailTaken. Audited. Flushes."""
+    (a pending change stays: saving other details must not cancel it). Raises EmailTaken.
+    Audited. Flushes."""
     new_email = normalize_email(new_email)
     if new_email == user.email:
-        user.pending_email = None
-        db.session.flush()
         return False
     other = find_user_by_email(new_email)
     if other is not None:

@@ -116,3 +116,15 @@ def test_profile_keeps_a_hidden_administration_that_registration_no_longer_offer
         "full_name": "Still Georgian", "administration_code": "GE", "position": "Inspector",
         "preferred_language": "en", "time_zone": "Asia/Tbilisi"})
     assert response.status_code == 302
+
+
+def test_admin_saving_other_details_keeps_a_pending_address(forms, login_as, create_user, db):
+    login_as(create_user(roles=("admin",)))
+    user = create_user(email="old@example.org")
+    user.pending_email = "new@example.org"
+    db.session.commit()
+    forms.post(f"/admin/users/{user.id}", {
+        "email": "old@example.org", "full_name": "Renamed", "administration_code": "AZ",
+        "preferred_language": "en", "roles": ["applicant"]})
+    user = _user(db, "old@example.org")
+    assert (user.full_name, user.pending_email) == ("Renamed", "new@example.org")
