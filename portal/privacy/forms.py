@@ -28,7 +28,7 @@ class NoticeForm(PortalForm):
 class PublishForm(PortalForm):
     confirm = BooleanField(_l("Publish this version: everyone is asked to accept it at their "
                               "next sign-in"), validators=[required])
-    submit = SubmitField(_l("Publish"))
+    submit = SubmitField(_l("Publish this version"))
 
 
 class AcceptForm(PortalForm):

@@ -1,0 +1,105 @@
+"""An applicant's personal data (issue 15): Nurlan, who applied in Russian to both demo calls,
+signs in in Russian, reads what the portal holds about him and downloads it as a ZIP (data.json
+with his account and applications, and his documents); then, in English, he reads what deleting
+his account removes and what stays (his submitted applications, anonymised, until their
+selections are over), is refused with a wrong password, deletes it with his own and can no
+longer sign in. axe-core on every new page."""
+
+import json
+import zipfile
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from portal.accounts.forms import LoginForm
+from portal.accounts.models import User
+from portal.applications.models import Application
+from portal.demo import DEMO_PASSWORD, seed_demo_data
+from portal.privacy.forms import DeleteAccountForm
+from tests.browser.axe import assert_accessible
+from tests.browser.texts import assert_russian, labels, russian
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "applicant3@demo.rocb.example"  # Nurlan Abenov: Russian, submitted to both calls
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def sign_in(page, app, language: str):
+    login = labels(app, LoginForm, language)
+    page.goto("/login")
+    page.get_by_label(login["email"], exact=True).fill(EMAIL)
+    page.get_by_label(login["password"], exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=login["submit"]).click()
+    return login
+
+
+def test_applicant_downloads_their_data_and_deletes_their_account(app, db, live_server, new_page,
+                                                                  tmp_path):
+    seed_demo_data()
+    db.session.commit()
+    nurlan = db.session.scalar(sa.select(User).where(User.email == EMAIL))
+    nurlan_id = nurlan.id
+    references = sorted(db.session.scalars(sa.select(Application.reference).where(
+        Application.applicant_id == nurlan_id)))
+    db.session.commit()
+    assert len(references) == 2
+
+    # In Russian: from his account's page to his data, and the download.
+    with app.app_context():
+        your_data, download = russian("Your data"), russian("Download your data (ZIP)")
+    page = new_page(locale="ru-RU")
+    sign_in(page, app, "ru")
+    page.goto("/account")
+    page.get_by_role("link", name=your_data, exact=True).click()
+    expect(heading(page)).to_have_text(your_data)
+    assert_russian(page.locator("main").inner_text())
+    assert_accessible(page, "his data (ru)")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=download).click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        content = json.loads(archive.read("data.json"))
+        names = archive.namelist()
+    assert content["account"]["full_name"] == "Nurlan Abenov"
+    assert sorted(a["reference"] for a in content["applications"]) == references
+    files = [d["file"] for a in content["applications"] for d in a["documents"]]
+    assert files and sorted(names) == sorted(["data.json", *files])
+
+    # In English: what deleting the account removes and what stays, and why.
+    page.goto("/account")
+    with page.expect_navigation():
+        page.locator("header [name=lang][value=en]").evaluate("button => button.click()")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("link", name="Delete your account").click()
+    expect(heading(page)).to_have_text("Delete your account")
+    for reference in references:
+        expect(page.locator("main li").filter(has_text=reference)).to_contain_text(
+            "stays until the selection is over")
+    assert_accessible(page, "the deletion of his account (en)")
+
+    form = labels(app, DeleteAccountForm, "en")
+    page.get_by_label(form["password"], exact=True).fill("not my password")
+    page.get_by_label(form["confirm"]).check()
+    page.get_by_role("button", name=form["submit"]).click()
+    expect(page.locator("main")).to_contain_text("The password is not right.")
+    page.get_by_label(form["password"], exact=True).fill(DEMO_PASSWORD)
+    page.get_by_label(form["confirm"]).check()
+    page.get_by_role("button", name=form["submit"]).click()
+    expect(page.get_by_role("status").filter(has_text="Your account is deleted.")).to_be_visible()
+    assert not page.problems, page.problems
+
+    # He can no longer sign in; his applications stay without his name.
+    login = sign_in(page, app, "en")
+    expect(page.get_by_role("button", name=login["submit"])).to_be_visible()
+    expect(page.locator("main")).to_contain_text("The e-mail address or the password is not right.")
+    db.session.expire_all()
+    deleted = db.session.get(User, nurlan_id)
+    assert (deleted.full_name, deleted.deleted_at is not None) == ("", True)
+    assert set(db.session.scalars(sa.select(Application.applicant_name).where(
+        Application.applicant_id == nurlan_id))) == {""}
