@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.calls import bp as calls_bp
     from portal.endorsements import bp as endorsements_bp
     from portal.main import bp as main_bp
+    from portal.messages import bp as messages_bp
     from portal.notifications import bp as notifications_bp
     from portal.privacy import bp as privacy_bp
     from portal.reports import bp as reports_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(endorsements_bp)
     app.register_blueprint(selection_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(audit_bp)
