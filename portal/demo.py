@@ -15,6 +15,7 @@ from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.endorsements.demo import require_endorsement, seed_demo_endorsements, seed_demo_focal_points
 from portal.extensions import db
+from portal.messages.demo import seed_demo_messages
 from portal.privacy.demo import seed_demo_notice
 from portal.questions.demo import seed_demo_questions
 from portal.reviews.automatic import assign_call_automatically
@@ -105,6 +106,7 @@ def _seed_calls_and_applications() -> None:
             answer_demo_questions(open_call, questions)
         seed_demo_endorsements(open_call, DEMO_PASSWORD)
         _seed_duplicate_draft(open_call)
+        seed_demo_messages(open_call)  # the reminder to the drafts' owners
     closed = db.session.scalar(sa.select(Call).where(Call.state == CallState.closed)
                                .order_by(Call.id))
     if closed is not None:
