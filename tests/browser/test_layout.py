@@ -9,20 +9,17 @@ widths. Every problem is collected, so that one run lists them all.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from portal.accounts.models import PrivacyNotice, User
+from portal.accounts.models import User
 from portal.accounts.services import new_reset_token
 from portal.applications.models import Application, ApplicationState
-from portal.calls.deadlines import set_extension
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.demo import DEMO_PASSWORD, DUPLICATE_EMAIL, seed_demo_data
-from portal.messages.models import Message
 from portal.questions.models import FormSection, Question, QuestionKind
 from portal.reviews.models import Assignment, AssignmentState
 from portal.reviews.services import invitation_token
@@ -122,24 +119,17 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                       .where(User.email == "reviewer.en@demo.rocb.example",
                              Assignment.state == AssignmentState.active).order_by(Assignment.id))
     criterion = closed.criteria[0]
-    message = _one(db, sa.select(Message.id))  # the demo's reminder to the drafts' owners
     applicant = submitted.applicant
     # The open call's own questions (the demo's eight) and section, for the form builder's pages.
     with_choices = _one(db, sa.select(Question).where(Question.call_id == open_call.id,
                                                       Question.kind == QuestionKind.single_choice))
     own_section = _one(db, sa.select(FormSection).where(FormSection.call_id == open_call.id))
     reset_token = new_reset_token(applicant)
-    # The applicant with a draft has a later deadline: her pages say so, the coordinator's list it.
-    set_extension(open_call, draft_application.applicant,
-                  closes_at=open_call.closes_at + timedelta(days=3),
-                  reason="Her nomination letter was delayed by the ministry.", actor=None,
-                  now=utcnow(), expected_version=None)
     db.session.commit()  # the live server reads the link's nonce
     people = {
         "visitor": Person("", [
             url_for("main.index"), url_for("accounts.login"), url_for("accounts.register"),
             url_for("accounts.request_password_reset"), url_for("calls.view_call", slug=open_call.slug),
-            url_for("privacy.notice"),
             url_for("calls.view_call", slug=closed.slug),
             url_for("accounts.reset_password", token=reset_token),
             url_for("reviews.accept_invitation",
@@ -152,7 +142,6 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                           own_section.key)),
             url_for("applications.documents", application_id=draft_application.id),
             url_for("applications.check_answers", application_id=draft_application.id),
-            url_for("messages.inbox"), url_for("messages.read_message", message_id=message),
             url_for("accounts.profile"), url_for("accounts.change_password"),
             url_for("accounts.change_email")]),
         "applicant who submitted": Person(applicant.email, [
@@ -160,7 +149,6 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("applications.view_application", application_id=submitted.id),
             url_for("applications.submitted", application_id=submitted.id),
             url_for("applications.withdraw", application_id=submitted.id),
-            url_for("privacy.my_data"), url_for("privacy.delete_account"),
             url_for("calls.view_call", slug=open_call.slug)]),
         "reviewer": Person("reviewer.en@demo.rocb.example", [
             url_for("reviews.dashboard"), url_for("reviews.review", assignment_id=assignment.id),
@@ -179,9 +167,6 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("applications.list_call_applications", call_id=closed.id),
             url_for("applications.manage_application", application_id=in_review.id),
             url_for("applications.screen_out", application_id=submitted.id),
-            url_for("calls.list_extensions", call_id=open_call.id, q="demo"),
-            url_for("calls.edit_extension", call_id=open_call.id,
-                    user_id=draft_application.applicant_id),
             url_for("reviews.manage_assignments", call_id=closed.id),
             url_for("reviews.assign_by_hand", application_id=in_review.id),
             url_for("reviews.list_reviewers"),
@@ -191,8 +176,6 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("reports.index", call_id=closed.id),
             url_for("statistics.call_statistics", call_id=closed.id),
             url_for("audit.audit_log"),
-            url_for("messages.list_messages"), url_for("messages.view_sent", message_id=message),
-            url_for("messages.compose", call_id=open_call.id, reminder=1),
             url_for("calls.copy_call", call_id=open_call.id),
             url_for("applications.manage_application", application_id=submitted.id),
             url_for("statistics.call_statistics", call_id=open_call.id),
@@ -221,8 +204,6 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                     application_id=_application_of(db, open_call, "Nurlan Abenov"))]),
         "admin": Person("admin@demo.rocb.example", [
             url_for("accounts.list_users"),
-            url_for("privacy.list_notices"),
-            url_for("privacy.edit_notice", notice_id=_one(db, sa.select(PrivacyNotice.id))),
             url_for("accounts.list_users", role="applicant", state="active",
                     last_sign_in="never", administration="KG"),
             url_for("accounts.new_user"),
@@ -249,9 +230,7 @@ def _pages_after_publication(db, closed, people) -> None:
         url_for("applications.view_application", application_id=fellow.id),
         url_for("selection.respond_to_offer", application_id=fellow.id)])
     people["coordinator"].paths = [url_for("selection.ranking", call_id=closed.id),
-                                   url_for("selection.fellows", call_id=closed.id),
-                                   url_for("selection.extend_offer_deadline",
-                                           application_id=fellow.id)]
+                                   url_for("selection.fellows", call_id=closed.id)]
 
 
 def _sign_in(page, email: str) -> None:
