@@ -9,6 +9,7 @@ widths. Every problem is collected, so that one run lists them all.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from flask import url_for
 from portal.accounts.models import User
 from portal.accounts.services import new_reset_token
 from portal.applications.models import Application, ApplicationState
+from portal.calls.deadlines import set_extension
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.demo import DEMO_PASSWORD, DUPLICATE_EMAIL, seed_demo_data
@@ -125,6 +127,11 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                                                       Question.kind == QuestionKind.single_choice))
     own_section = _one(db, sa.select(FormSection).where(FormSection.call_id == open_call.id))
     reset_token = new_reset_token(applicant)
+    # The applicant with a draft has a later deadline: her pages say so, the coordinator's list it.
+    set_extension(open_call, draft_application.applicant,
+                  closes_at=open_call.closes_at + timedelta(days=3),
+                  reason="Her nomination letter was delayed by the ministry.", actor=None,
+                  now=utcnow(), expected_version=None)
     db.session.commit()  # the live server reads the link's nonce
     people = {
         "visitor": Person("", [
@@ -167,6 +174,9 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("applications.list_call_applications", call_id=closed.id),
             url_for("applications.manage_application", application_id=in_review.id),
             url_for("applications.screen_out", application_id=submitted.id),
+            url_for("calls.list_extensions", call_id=open_call.id, q="demo"),
+            url_for("calls.edit_extension", call_id=open_call.id,
+                    user_id=draft_application.applicant_id),
             url_for("reviews.manage_assignments", call_id=closed.id),
             url_for("reviews.assign_by_hand", application_id=in_review.id),
             url_for("reviews.list_reviewers"),
@@ -230,7 +240,9 @@ def _pages_after_publication(db, closed, people) -> None:
         url_for("applications.view_application", application_id=fellow.id),
         url_for("selection.respond_to_offer", application_id=fellow.id)])
     people["coordinator"].paths = [url_for("selection.ranking", call_id=closed.id),
-                                   url_for("selection.fellows", call_id=closed.id)]
+                                   url_for("selection.fellows", call_id=closed.id),
+                                   url_for("selection.extend_offer_deadline",
+                                           application_id=fellow.id)]
 
 
 def _sign_in(page, email: str) -> None:
