@@ -33,7 +33,9 @@ def on_signed_in(_app, user, **_extra) -> None:
 
 def ask_to_accept():
     """Send a marked, signed-in user to the notice before anything else."""
-    if PENDING_KEY not in session or request.endpoint in ALWAYS_REACHABLE:
+    endpoint = request.endpoint or ""
+    if PENDING_KEY not in session or endpoint in ALWAYS_REACHABLE \
+            or endpoint.endswith(".static"):  # Bootstrap's files, served by its blueprint
         return None
     if not current_user.is_authenticated:
         session.pop(PENDING_KEY, None)

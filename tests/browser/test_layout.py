@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from portal.accounts.models import User
+from portal.accounts.models import PrivacyNotice, User
 from portal.accounts.services import new_reset_token
 from portal.applications.models import Application, ApplicationState
 from portal.calls.deadlines import set_extension
@@ -137,6 +137,7 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
         "visitor": Person("", [
             url_for("main.index"), url_for("accounts.login"), url_for("accounts.register"),
             url_for("accounts.request_password_reset"), url_for("calls.view_call", slug=open_call.slug),
+            url_for("privacy.notice"),
             url_for("calls.view_call", slug=closed.slug),
             url_for("accounts.reset_password", token=reset_token),
             url_for("reviews.accept_invitation",
@@ -156,6 +157,7 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("applications.view_application", application_id=submitted.id),
             url_for("applications.submitted", application_id=submitted.id),
             url_for("applications.withdraw", application_id=submitted.id),
+            url_for("privacy.my_data"), url_for("privacy.delete_account"),
             url_for("calls.view_call", slug=open_call.slug)]),
         "reviewer": Person("reviewer.en@demo.rocb.example", [
             url_for("reviews.dashboard"), url_for("reviews.review", assignment_id=assignment.id),
@@ -214,6 +216,8 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                     application_id=_application_of(db, open_call, "Nurlan Abenov"))]),
         "admin": Person("admin@demo.rocb.example", [
             url_for("accounts.list_users"),
+            url_for("privacy.list_notices"),
+            url_for("privacy.edit_notice", notice_id=_one(db, sa.select(PrivacyNotice.id))),
             url_for("accounts.list_users", role="applicant", state="active",
                     last_sign_in="never", administration="KG"),
             url_for("accounts.new_user"),

@@ -3,7 +3,9 @@ signs in in Russian, reads what the portal holds about him and downloads it as a
 with his account and applications, and his documents); then, in English, he reads what deleting
 his account removes and what stays (his submitted applications, anonymised, until their
 selections are over), is refused with a wrong password, deletes it with his own and can no
-longer sign in. axe-core on every new page."""
+longer sign in. And the notice's versions: the admin writes version 2 with what changed and
+publishes it; Ivan, who accepted version 1, is asked at his next sign-in, in Russian, to accept
+it before anything else. axe-core on every new page."""
 
 import json
 import zipfile
@@ -16,7 +18,7 @@ from portal.accounts.forms import LoginForm
 from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.demo import DEMO_PASSWORD, seed_demo_data
-from portal.privacy.forms import DeleteAccountForm
+from portal.privacy.forms import AcceptForm, DeleteAccountForm, NoticeForm, PublishForm
 from tests.browser.axe import assert_accessible
 from tests.browser.texts import assert_russian, labels, russian
 
@@ -103,3 +105,62 @@ def test_applicant_downloads_their_data_and_deletes_their_account(app, db, live_
     assert (deleted.full_name, deleted.deleted_at is not None) == ("", True)
     assert set(db.session.scalars(sa.select(Application.applicant_name).where(
         Application.applicant_id == nurlan_id))) == {""}
+
+
+def test_admin_publishes_a_new_version_and_a_russian_applicant_accepts_it_at_sign_in(
+        app, db, live_server, new_page):
+    seed_demo_data()
+    db.session.commit()
+
+    # The admin, in English, writes version 2 from the version in force and publishes it.
+    admin = new_page(locale="en-GB")
+    login = labels(app, LoginForm, "en")
+    admin.goto("/login")
+    admin.get_by_label(login["email"], exact=True).fill("admin@demo.rocb.example")
+    admin.get_by_label(login["password"], exact=True).fill(DEMO_PASSWORD)
+    admin.get_by_role("button", name=login["submit"]).click()
+    admin.get_by_role("link", name="Versions of the privacy notice").click()
+    expect(admin.get_by_role("row").filter(has_text="Version 1")).to_contain_text("in force")
+    assert_accessible(admin, "the versions of the notice (en)")
+    admin.get_by_role("button", name="Write a new version").click()
+    expect(heading(admin)).to_have_text("Privacy notice, version 2")
+    notice = labels(app, NoticeForm, "en")
+    expect(admin.get_by_label(notice["text_ru"], exact=True)).to_contain_text("ROCB Europe")
+    admin.get_by_label(notice["summary_en"], exact=True).fill("Reviewers' comments are now kept "
+                                                              "for two years.")
+    admin.get_by_label(notice["summary_ru"], exact=True).fill("Комментарии экспертов теперь "
+                                                              "хранятся два года.")
+    admin.get_by_role("button", name=notice["submit"]).click()
+    expect(admin.get_by_role("status").filter(has_text="The draft is saved.")).to_be_visible()
+    assert_accessible(admin, "a draft of the notice (en)")
+    publish = labels(app, PublishForm, "en")
+    admin.get_by_label(publish["confirm"]).check()
+    admin.get_by_role("button", name=publish["submit"]).click()
+    expect(admin.get_by_role("status")).to_contain_text("Version 2 is published and in force.")
+    expect(admin.get_by_role("row").filter(has_text="Version 2")).to_contain_text("in force")
+    expect(admin.get_by_role("row").filter(has_text="Version 1")).to_contain_text("replaced")
+
+    # Ivan, who accepted version 1, signs in in Russian and is asked first to accept version 2,
+    # with what changed; then he goes on.
+    ivan = new_page(locale="ru-RU")
+    login_ru = labels(app, LoginForm, "ru")
+    ivan.goto("/applications/")
+    ivan.get_by_label(login_ru["email"], exact=True).fill("applicant.ru@demo.rocb.example")
+    ivan.get_by_label(login_ru["password"], exact=True).fill(DEMO_PASSWORD)
+    ivan.get_by_role("button", name=login_ru["submit"]).click()
+    with app.app_context():
+        expect(heading(ivan)).to_have_text(russian("Please read the privacy notice"))
+    expect(ivan.locator("main")).to_contain_text("Комментарии экспертов теперь хранятся два года.")
+    assert_russian(ivan.locator("main").inner_text())
+    assert_accessible(ivan, "the request to accept the new notice (ru)")
+    accept = labels(app, AcceptForm, "ru")
+    ivan.get_by_role("button", name=accept["submit"]).click()  # not ticked: asked again
+    expect(ivan.get_by_label(accept["accept"])).to_be_visible()
+    ivan.get_by_label(accept["accept"]).check()
+    ivan.get_by_role("button", name=accept["submit"]).click()
+    expect(ivan).to_have_url(f"{live_server}/applications/")
+    assert not ivan.problems, ivan.problems
+    db.session.expire_all()
+    accepted = db.session.scalar(sa.select(User.privacy_version).where(
+        User.email == "applicant.ru@demo.rocb.example"))
+    assert accepted == 2

@@ -1,5 +1,7 @@
 """Versions of the privacy notice: drafts, publication, acceptance at registration and sign-in."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -121,6 +123,19 @@ def test_sign_in_with_an_older_version_goes_to_the_notice_first(client, forms, c
     db.session.refresh(user)
     assert user.privacy_version == 2
     assert [e.details for e in _actions("privacy.accepted")] == [{"version": 2}]
+
+
+def test_files_of_the_pages_are_served_before_accepting(client, forms, create_user,
+                                                         publish_notice):
+    user = create_user()
+    publish_notice(1)
+    user.privacy_version = 1
+    publish_notice(2)
+    forms.post("/login", {"email": user.email, "password": PASSWORD})
+    page = client.get("/privacy/accept").get_data(as_text=True)
+    stylesheets = re.findall(r'<link[^>]+href="(/[^"]+\.css)"', page)
+    assert stylesheets
+    assert [client.get(url).status_code for url in stylesheets] == [200] * len(stylesheets)
 
 
 def test_accepting_refused_without_the_box_ticked(client, forms, create_user, publish_notice):
