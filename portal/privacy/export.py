@@ -21,7 +21,7 @@ from portal.audit.services import record_event
 from portal.endorsements.models import Endorsement
 from portal.extensions import db
 from portal.messages.models import Message, MessageRecipient
-from portal.reviews.models import Assignment
+from portal.reviews.models import Assignment, Review
 from portal.selection.models import Offer
 from portal.storage import storage
 
@@ -79,7 +79,8 @@ def summary(user: User) -> Summary:
     return Summary(
         applications=len(applications),
         documents=sum(len(a.documents) for a in applications),
-        reviews=sum(1 for a in _assignments(user) if a.review is not None),
+        reviews=db.session.scalar(sa.select(sa.func.count(Review.id)).join(Assignment)
+                                  .where(Assignment.reviewer_id == user.id)) or 0,
         messages=len(_messages(user)),
         endorsements=len(_endorsements_decided(user)),
         audit_events=len(_audit_events(user)))

@@ -190,3 +190,32 @@ def test_admin_writes_and_publishes_a_version(client, forms, login_as, create_us
     db.session.refresh(notice)
     assert (notice.text_ru, notice.published_at is not None) == ("Наше", True)
     assert "Our notice" in client.get("/privacy").get_data(as_text=True)
+
+
+def _queries(client, path) -> int:
+    client.get(path)  # warm
+    count = [0]
+
+    def counter(*_args, **_kwargs):
+        count[0] += 1
+
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    return count[0]
+
+
+def test_list_of_versions_issues_as_many_queries_for_twelve_as_for_two(client, login_as,
+                                                                        create_user,
+                                                                        publish_notice):
+    login_as(create_user(roles=("admin",)))
+    publish_notice(1)
+    publish_notice(2, published=False)
+    few = _queries(client, "/admin/privacy")
+    db.session.execute(sa.update(PrivacyNotice).where(PrivacyNotice.version == 2)
+                       .values(published_at=utcnow()))
+    for version in range(3, 13):
+        publish_notice(version)
+    assert _queries(client, "/admin/privacy") == few
