@@ -99,3 +99,33 @@ def test_delete_through_the_page_signs_out(client, forms, login_as, create_user)
     db.session.refresh(user)
     assert user.deleted_at is not None
     assert db.session.scalar(sa.select(User).where(User.email == "user1@example.org")) is None
+
+
+def test_an_application_of_a_published_call_is_purged_as_the_retention_rule_does(
+        create_user, create_application):
+    applicant = create_user()
+    application = create_application(applicant=applicant, submit=True)
+    application.call.state = CallState.published
+    db.session.commit()
+    assert [a.id for a in deletion.plan(applicant).kept_for_statistics] == [application.id]
+    deletion.delete_account(applicant, now=utcnow())
+    db.session.commit()
+    db.session.refresh(application)
+    assert application.purged_at is not None
+    assert [application.answers(key) for key in ("personal", "professional", "motivation")] \
+        == [{}, {}, {}]
+    events = db.session.scalars(sa.select(AuditEvent.action).where(
+        AuditEvent.object_type == "application", AuditEvent.object_id == str(application.id),
+        AuditEvent.action == "application.personal_data_removed")).all()
+    assert events == ["application.personal_data_removed"]
+
+
+def test_staff_are_refused_through_the_page(client, forms, login_as, create_user):
+    coordinator = login_as(create_user(roles=("coordinator",)))
+    page = client.get("/account/delete").get_data(as_text=True)
+    assert "closed by an administrator" in page
+    response = forms.post("/account/delete", {"password": PASSWORD, "confirm": "y"},
+                          page="/account/delete")
+    assert (response.status_code, response.location) == (302, "/account/delete")
+    db.session.refresh(coordinator)
+    assert coordinator.deleted_at is None
