@@ -22,6 +22,7 @@ from portal.calls.deadlines import set_extension
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.demo import DEMO_PASSWORD, DUPLICATE_EMAIL, seed_demo_data
+from portal.messages.models import Message
 from portal.questions.models import FormSection, Question, QuestionKind
 from portal.reviews.models import Assignment, AssignmentState
 from portal.reviews.services import invitation_token
@@ -121,6 +122,7 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                       .where(User.email == "reviewer.en@demo.rocb.example",
                              Assignment.state == AssignmentState.active).order_by(Assignment.id))
     criterion = closed.criteria[0]
+    message = _one(db, sa.select(Message.id))  # the demo's reminder to the drafts' owners
     applicant = submitted.applicant
     # The open call's own questions (the demo's eight) and section, for the form builder's pages.
     with_choices = _one(db, sa.select(Question).where(Question.call_id == open_call.id,
@@ -150,6 +152,7 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
                           own_section.key)),
             url_for("applications.documents", application_id=draft_application.id),
             url_for("applications.check_answers", application_id=draft_application.id),
+            url_for("messages.inbox"), url_for("messages.read_message", message_id=message),
             url_for("accounts.profile"), url_for("accounts.change_password"),
             url_for("accounts.change_email")]),
         "applicant who submitted": Person(applicant.email, [
@@ -188,6 +191,8 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("reports.index", call_id=closed.id),
             url_for("statistics.call_statistics", call_id=closed.id),
             url_for("audit.audit_log"),
+            url_for("messages.list_messages"), url_for("messages.view_sent", message_id=message),
+            url_for("messages.compose", call_id=open_call.id, reminder=1),
             url_for("calls.copy_call", call_id=open_call.id),
             url_for("applications.manage_application", application_id=submitted.id),
             url_for("statistics.call_statistics", call_id=open_call.id),
