@@ -8,6 +8,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.audit.services import record_event
+from portal.calls.deadlines import call_extensions
+from portal.calls.models import Call
 from portal.extensions import db
 from portal.i18n import format_moment
 from portal.messages.audiences import recipients
@@ -61,18 +63,32 @@ def send_message(draft: Draft, *, actor, now: datetime) -> Message:
                       created_at=now, sent_at=now, recipient_count=len(people))
     db.session.add(message)
     db.session.flush()
+    call = db.session.get(Call, draft.call_id) if draft.call_id else None
+    extended = extended_deadlines(draft.kind, call, [person.id for person in people])
     for person in people:
         language = person.preferred_language if person.preferred_language in LANGUAGES else "en"
         db.session.add(MessageRecipient(message_id=message.id, user_id=person.id,
                                         language=language))
         queue_email(kind="message", recipient=person.email, language=language,
                     subject=draft.subject(language), user=person, body=draft.body(language),
-                    link=public_url("messages.read_message", message_id=message.id))
+                    link=public_url("messages.read_message", message_id=message.id),
+                    own_deadline=extended.get(person.id), zone=call.time_zone if call else None)
     record_event("message.sent", actor=actor, obj=message, audience=draft.audience,
                  call=draft.call_id, user=draft.person_id, message_kind=draft.kind,
                  recipients=len(people))
     db.session.flush()
     return message
+
+
+def extended_deadlines(kind: str, call: Call | None, user_ids: list[int]) -> dict:
+    """For a reminder to a call's drafts: the deadlines of those of `user_ids` whose own deadline
+    is later than the call's (an extension), by user id, in one query. The reminder names the
+    call's deadline; each of them also reads their own."""
+    if kind != "draft_reminder" or call is None or call.closes_at is None:
+        return {}
+    return {user_id: extension.closes_at
+            for user_id, extension in call_extensions(call.id, user_ids).items()
+            if extension.closes_at > call.closes_at}
 
 
 def received(user, message_id: int) -> tuple[MessageRecipient, Message] | None:

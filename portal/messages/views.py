@@ -145,4 +145,8 @@ def read_message(message_id: int):
     recipient, message = found
     services.mark_read(recipient, now=utcnow())
     db.session.commit()
-    return render_template("messages/read.html", message=message, recipient=recipient)
+    call = db.session.get(Call, message.call_id) if message.call_id else None
+    own_deadline = services.extended_deadlines(message.kind, call, [current_user.id]).get(
+        current_user.id)
+    return render_template("messages/read.html", message=message, recipient=recipient,
+                           call=call, own_deadline=own_deadline)

@@ -149,3 +149,30 @@ def test_draft_reminder_names_the_call_and_its_deadline_in_both_languages(app, c
     assert f"submitted by {deadline_en};" in texts["body_en"]
     assert call.title_ru in texts["subject_ru"]
     assert deadline_ru in texts["body_ru"]
+
+
+def test_draft_reminder_tells_an_applicant_with_an_extension_their_own_deadline(
+        app, db, outbox, client, login_as, create_call, create_user, create_application):
+    from datetime import timedelta
+
+    from portal.calls.deadlines import set_extension
+
+    call = create_call(closes_at=datetime(2027, 3, 1, 20, 0, tzinfo=UTC))
+    extended, other = create_user(email="late@example.org"), create_user(email="on.time@example.org")
+    for person in (extended, other):
+        create_application(call=call, applicant=person)
+    set_extension(call, extended, closes_at=call.closes_at + timedelta(days=3),
+                  reason="Letter delayed", actor=None, now=utcnow(), expected_version=None)
+    with app.test_request_context():
+        texts = services.draft_reminder(call)
+        own = format_moment(call.closes_at + timedelta(days=3), call.time_zone)
+    message = services.send_message(
+        services.Draft(audience="drafts", call_id=call.id, person_id=None, kind="draft_reminder",
+                       **texts), actor=create_user(roles=("coordinator",)), now=utcnow())
+    db.session.commit()
+    note = f"Your own deadline has been extended: you may submit your application until {own}."
+    bodies = {m.recipient: m.body_text for m in outbox()}
+    assert (note in bodies["late@example.org"], note in bodies["on.time@example.org"]) == (True, False)
+    login_as(extended)
+    page = client.get(f"/messages/{message.id}").get_data(as_text=True)
+    assert f"Your deadline was extended: you may submit your application until {own}." in page
