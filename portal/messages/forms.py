@@ -26,7 +26,8 @@ class MessageForm(PortalForm):
     body_en = TextAreaField(_l("Message in English"), validators=[required, at_most(10_000)])
     subject_ru = StringField(_l("Subject in Russian"), validators=[required, at_most(200)])
     body_ru = TextAreaField(_l("Message in Russian"), validators=[required, at_most(10_000)])
-    kind = HiddenField(default="message", validators=[AnyOf(("message", "draft_reminder"))])
+    kind = HiddenField(default="message",
+                       validators=[at_most(32), AnyOf(("message", "draft_reminder"))])
     preview = SubmitField(_l("Preview"))
     send = SubmitField(_l("Send the message"))
 
