@@ -34,7 +34,7 @@ class PublishForm(PortalForm):
 class AcceptForm(PortalForm):
     # The version read on the page: a newer one published meanwhile is shown first.
     version = IntegerField(validators=[required], widget=HiddenInput())
-    next = HiddenField()
+    next = HiddenField(validators=[at_most(2_000)])
     accept = BooleanField(_l("I have read the privacy notice and accept it"),
                           validators=[required])
     submit = SubmitField(_l("Continue"))
