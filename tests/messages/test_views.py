@@ -119,3 +119,14 @@ def test_someone_elses_message_does_not_exist_for_them(db, client, login_as, cre
     db.session.commit()
     login_as(create_user())
     assert client.get(f"/messages/{message.id}").status_code == 404
+
+
+def test_list_of_an_open_calls_drafts_links_to_the_reminder(client, login_as, create_user,
+                                                            create_call, create_application):
+    call = create_call()
+    create_application(call=call)
+    login_as(create_user(roles=("coordinator",)))
+    link = f'href="/manage/messages/new?call_id={call.id}&amp;reminder=1"'
+    drafts = client.get(f"/manage/calls/{call.id}/applications?state=draft").get_data(as_text=True)
+    submitted = client.get(f"/manage/calls/{call.id}/applications").get_data(as_text=True)
+    assert (link in drafts, link in submitted) == (True, False)
