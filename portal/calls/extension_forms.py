@@ -9,7 +9,7 @@ from portal import phrases
 from portal.calls.deadlines import MAX_REASON_LENGTH
 from portal.calls.models import Call, DeadlineExtension
 from portal.calls.moments import AmbiguousLocalTime, NonexistentLocalTime, local_to_utc, utc_to_local
-from portal.forms import PortalForm
+from portal.forms import PortalForm, at_most
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 _reason_length = Length(max=MAX_REASON_LENGTH, message=_l("The reason is too long."))
@@ -27,7 +27,7 @@ class ExtensionForm(PortalForm):
                            description=_l("Kept with the extension and in the audit log; the "
                                           "applicant does not see it."),
                            render_kw={"rows": 3})
-    version = HiddenField()
+    version = HiddenField(validators=[at_most(20)])
     submit = SubmitField(_l("Save the extension"))
 
     def moment_in(self, call: Call):
@@ -42,7 +42,7 @@ class RemoveExtensionForm(PortalForm):
     removal_reason = TextAreaField(_l("Reason for removing the extension"),
                                    validators=[InputRequired(message=phrases.REQUIRED),
                                                _reason_length], render_kw={"rows": 2})
-    version = HiddenField()
+    version = HiddenField(validators=[at_most(20)])
     submit = SubmitField(_l("Remove the extension"))
 
 
