@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from portal.accounts.services import new_reset_token
 from portal.database import utcnow
-from portal.reviews.services import assign_reviewer, invitation_token
+from portal.reviews.services import assign_reviewer
 from tests.test_permissions import ROUTES
 
 # Plausible form data per route, so that only the missing token can stop the change.
@@ -47,8 +47,6 @@ FORM_DATA = {
     "applications.submit": {"declaration": "y"},
     "applications.withdraw": {},
     "applications.screen_out": {"reason_en": "Not eligible", "reason_ru": "Не соответствует"},
-    "reviews.accept_invitation": {"password": "another long password",
-                                  "confirm": "another long password"},
     "reviews.edit_profile": {"reads_en": "y", "reads_ru": "y", "expertise": "risk",
                              "max_reviews_per_call": "7"},
     "reviews.review": {"version": "0", "comments": "x", "save": "1"},
@@ -175,7 +173,7 @@ def test_post_without_valid_token_changes_nothing(app, client, login_as, create_
                     "endorsements.move"):  # a focal point acting on a candidate of theirs
         actor, draft = _focal_point_and_candidate(create_user, create_application)
     if endpoint not in ("accounts.login", "accounts.register", "accounts.request_password_reset",
-                        "accounts.reset_password", "reviews.accept_invitation",
+                        "accounts.reset_password",
                         "accounts.accept_invitation"):
         login_as(actor)
     application = submitted if endpoint in ("applications.withdraw",
@@ -190,8 +188,6 @@ def test_post_without_valid_token_changes_nothing(app, client, login_as, create_
         url = "/password/reset/" + new_reset_token(admin)
     if endpoint == "accounts.accept_invitation":
         url = "/invitation/" + _pending_invitation_token(create_user)
-    if endpoint == "reviews.accept_invitation":
-        url = "/reviews/invitation/" + invitation_token(admin)
     data = dict(FORM_DATA[endpoint])
     if token:
         data["csrf_token"] = token

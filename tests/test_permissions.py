@@ -188,8 +188,6 @@ ROUTES = {
                                         COORDINATOR_ONLY),
     "applications.screen_out": ("GET", "/manage/applications/{application_id}/screen-out",
                                 COORDINATOR_ONLY),
-    "reviews.accept_invitation": ("GET", "/reviews/invitation/not-a-token",
-                                  dict.fromkeys(ROLES, 400)),
     "reviews.dashboard": ("GET", "/reviews/", REVIEWER_ONLY),
     "reviews.edit_profile": ("GET", "/reviews/profile", REVIEWER_ONLY),
     # Someone else's assignment: it does not exist for other reviewers either.

@@ -57,11 +57,13 @@ def invitation_days() -> int:
 
 def invite_user(*, email: str, full_name: str, language: str, roles: Iterable[Role], actor,
                 now: datetime, administration_code: str | None = None,
-                time_zone: str | None = None, **email_context) -> User:
+                time_zone: str | None = None, email_kind: str = "account_invitation",
+                **email_context) -> User:
     """The account of `email` with `roles` added: a new one (unusable password, the given name,
     language, administration) or the existing one. Queues the invitation e-mail in the
     account's language: a set-password link while no password is set, else a sign-in link.
-    `email_context` reaches the e-mail's template (`administration` for a focal point).
+    `email_context` reaches the e-mail's template (`administration` for a focal point);
+    `email_kind` names another kind of invitation e-mail ("reviewer_invitation").
     Audited (account.invited). Flushes.
     """
     roles = {Role(role) for role in roles}
@@ -78,7 +80,7 @@ def invite_user(*, email: str, full_name: str, language: str, roles: Iterable[Ro
         set_roles(user, user.roles | roles, actor=actor)
     record_event("account.invited", actor=actor, obj=user, new_account=created,
                  roles=sorted(roles))
-    _send(user, actor=actor, **email_context)
+    _send(user, actor=actor, kind=email_kind, **email_context)
     return user
 
 
@@ -91,13 +93,20 @@ def resend_invitation(user: User, *, actor, now: datetime, **email_context) -> N
     _send(user, actor=actor, **email_context)
 
 
-def _send(user: User, *, actor, **email_context) -> None:
+def _subject(kind: str):
+    """The subject of each kind of invitation e-mail."""
+    if kind == "reviewer_invitation":
+        return _l("Invitation to review fellowship applications of ROCB Europe")
+    return _l("Invitation to the fellowship portal of ROCB Europe")
+
+
+def _send(user: User, *, actor, kind: str = "account_invitation", **email_context) -> None:
     pending = not has_usable_password(user)
     link = (public_url("accounts.accept_invitation", token=_new_token(user)) if pending
             else public_url("accounts.login"))
-    queue_email(kind="account_invitation", recipient=user.email,
+    queue_email(kind=kind, recipient=user.email,
                 language=user.preferred_language,
-                subject=_l("Invitation to the fellowship portal of ROCB Europe"),
+                subject=_subject(kind),
                 user=user, inviter=actor, roles=sorted(user.roles), link=link,
                 set_password=pending, valid_days=invitation_days(), **email_context)
 

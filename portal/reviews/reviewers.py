@@ -1,22 +1,15 @@
-"""Who reviews: inviting reviewers (a link in their language that sets their password) and
-their profiles (the languages they read, their expertise)."""
+"""Who reviews: inviting reviewers (accounts' invitation, with a set-password link in their
+language) and their profiles (the languages they read, their expertise)."""
 
-import secrets
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
-
-from portal.accounts.models import Role, User, UserRole
-from portal.accounts.services import Profile, create_user, find_user_by_email
-from portal.accounts.tokens import account_fingerprint, make_token, read_token
+from portal.accounts.invitations import invite_user
+from portal.accounts.models import Role, User
+from portal.accounts.services import find_user_by_email
 from portal.audit.services import record_event
 from portal.extensions import db
-from portal.notifications.services import queue_email
 from portal.reviews.models import ReviewerProfile
 from portal.urls import public_url
-
-INVITATION_MAX_AGE = 14 * 24 * 3600
 
 
 def reviewer_profile(user: User) -> ReviewerProfile:
@@ -32,51 +25,22 @@ def reviewer_profile(user: User) -> ReviewerProfile:
 
 def invite_reviewer(*, email: str, full_name: str, language: str, actor, now: datetime,
                     administration_code: str | None = None) -> User:
-    """Give an existing account the reviewer role, or create one with a set-password link.
-
-    A new account gets the administration given (None: staff or an independent expert);
-    an existing one keeps its own. Either way the person is told by e-mail, in their
-    language. Flushes.
+    """Give the person's account the reviewer role, or create one (accounts.invitations): a
+    new account gets the administration given (None: staff or an independent expert), an
+    existing one keeps its own. The e-mail, in the account's language, carries the
+    set-password link while no password is set. Audited. Flushes.
     """
-    user = find_user_by_email(email)
-    created = user is None
-    if created:
-        profile = Profile(full_name=full_name, native_name=None,
-                          administration_code=administration_code,
-                          position="", preferred_language=language,
-                          time_zone=current_app.config["OFFICE_TIMEZONE"])
-        user = create_user(email=email, password=secrets.token_urlsafe(32), profile=profile,
-                           roles=(Role.reviewer,))
-    elif Role.reviewer not in user.roles:
-        user.role_rows.append(UserRole(role=Role.reviewer))
+    created = find_user_by_email(email) is None
+    user = invite_user(email=email, full_name=full_name, language=language,
+                       roles={Role.reviewer}, actor=actor, now=now,
+                       administration_code=administration_code,
+                       email_kind="reviewer_invitation",
+                       reviews_url=public_url("reviews.dashboard"))
     profile = reviewer_profile(user)
     profile.invited_at = now
     profile.invited_by_id = actor.id
-    db.session.flush()
-    link = (public_url("reviews.accept_invitation", token=invitation_token(user)) if created
-            else public_url("reviews.dashboard"))
-    queue_email(kind="reviewer_invitation", recipient=user.email,
-                language=user.preferred_language,
-                subject=_l("Invitation to review fellowship applications of ROCB Europe"),
-                user=user, inviter=actor, link=link, new_account=created,
-                valid_days=INVITATION_MAX_AGE // 86400)
     record_event("reviewer.invited", actor=actor, obj=user, new_account=created)
-    return user
-
-
-def invitation_token(user: User) -> str:
-    return make_token("invitation", {"uid": user.id, "fp": account_fingerprint(user)})
-
-
-def user_for_invitation(token: str) -> User:
-    """Raises TokenExpired, or TokenInvalid once a password has been set with it."""
-    from portal.accounts.tokens import TokenInvalid
-
-    payload = read_token("invitation", token, INVITATION_MAX_AGE)
-    uid = payload.get("uid")
-    user = db.session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or payload.get("fp") != account_fingerprint(user):
-        raise TokenInvalid()
+    db.session.flush()
     return user
 
 

@@ -26,12 +26,9 @@ from portal.reviews.models import (
 
 # Who reviews (invitations and profiles) is reached through this module too.
 from portal.reviews.reviewers import (  # noqa: F401
-    INVITATION_MAX_AGE,
-    invitation_token,
     invite_reviewer,
     reviewer_profile,
     update_reviewer_profile,
-    user_for_invitation,
 )
 from portal.stamps import raise_inputs
 from portal.urls import public_url

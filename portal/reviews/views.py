@@ -4,10 +4,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
-from portal.accounts.forms import PasswordResetForm
-from portal.accounts.services import TokenExpired, TokenInvalid
 from portal.applications.layout import call_form
 from portal.applications.models import Document
 from portal.calls.models import Call
@@ -33,26 +31,6 @@ def _own_assignment(assignment_id: int) -> Assignment:
     if assignment is None or not is_assigned_reviewer(current_user, assignment):
         abort(404)
     return assignment
-
-
-@bp.route("/reviews/invitation/<token>", methods=["GET", "POST"])
-@form_view
-def accept_invitation(token: str):
-    try:
-        user = services.user_for_invitation(token)
-    except (TokenExpired, TokenInvalid) as exc:
-        return render_template("accounts/token_problem.html", purpose="reset",
-                               expired=isinstance(exc, TokenExpired)), 400
-    form = PasswordResetForm()
-    if form.validate_on_submit():
-        from portal.accounts.services import reset_password_for
-
-        reset_password_for(user, form.password.data)
-        db.session.commit()
-        logout_user()
-        flash(_("Your password is set. Sign in to start reviewing."), "success")
-        return redirect(url_for("accounts.login"))
-    return render_template("reviews/accept_invitation.html", form=form, user=user)
 
 
 @bp.route("/reviews/")

@@ -25,7 +25,6 @@ from portal.demo import DEMO_PASSWORD, DUPLICATE_EMAIL, seed_demo_data
 from portal.messages.models import Message
 from portal.questions.models import FormSection, Question, QuestionKind
 from portal.reviews.models import Assignment, AssignmentState
-from portal.reviews.services import invitation_token
 from portal.selection.models import Offer
 from portal.selection.services import fill_places_in_rank_order
 from tests.browser.axe import describe, preload, violations
@@ -141,9 +140,7 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("accounts.request_password_reset"), url_for("calls.view_call", slug=open_call.slug),
             url_for("privacy.notice"),
             url_for("calls.view_call", slug=closed.slug),
-            url_for("accounts.reset_password", token=reset_token),
-            url_for("reviews.accept_invitation",
-                    token=invitation_token(_user(db, "reviewer.lt@demo.rocb.example")))]),
+            url_for("accounts.reset_password", token=reset_token)]),
         "applicant with a draft": Person("applicant.en@demo.rocb.example", [
             url_for("applications.dashboard"),
             url_for("applications.view_application", application_id=draft_application.id),

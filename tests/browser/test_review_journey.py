@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, ngettext, pgettext
 from playwright.sync_api import expect
 
-from portal.accounts.forms import LoginForm, PasswordResetForm, ProfileForm
-from portal.accounts.models import User
+from portal.accounts.forms import LoginForm, ProfileForm, SetPasswordForm
 from portal.administrations.models import Administration
 from portal.applications.models import Application, DocumentKind
 from portal.calls.models import CallState, Criterion
@@ -211,13 +210,6 @@ def review_of(db, assignment_id: int) -> SimpleNamespace | None:
                            confidence=review.confidence, comments=review.comments)
 
 
-def invitation_link(db, email: str) -> str:
-    from portal.reviews.services import invitation_token
-
-    user = db.session.scalar(sa.select(User).where(User.email == email))
-    return f"/reviews/invitation/{invitation_token(user)}"
-
-
 # The journey ------------------------------------------------------------------------------------
 
 def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russian(
@@ -261,7 +253,7 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
         assert_russian(message["Subject"])
     assert message["Content-Language"] == "ru"
     links = links_in(message)
-    assert len(links) == 1 and links[0].startswith(f"{live_server}/reviews/invitation/"), links
+    assert len(links) == 1 and links[0].startswith(f"{live_server}/invitation/"), links
 
     reviewer = new_page(locale="ru-RU", timezone_id="Europe/Warsaw")
     reviewer.goto(links[0])
@@ -269,11 +261,12 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
     expect(heading(reviewer)).to_have_text(russian("Set your password"))
     expect(reviewer.get_by_text(REVIEWER["email"])).to_be_visible()
     assert_accessible(reviewer, "the set-password page of an invitation (ru)")
-    new_password = labels(app, PasswordResetForm, "ru")
+    new_password = labels(app, SetPasswordForm, "ru")
     reviewer.get_by_label(new_password["password"], exact=True).fill(REVIEWER_PASSWORD)
     reviewer.get_by_label(new_password["confirm"], exact=True).fill(REVIEWER_PASSWORD)
     reviewer.get_by_role("button", name=new_password["submit"]).click()
-    expect(status_message(reviewer, russian("Your password is set. Sign in to start reviewing.")))\
+    expect(status_message(reviewer, russian(
+        "Your password is set and your e-mail address confirmed. Sign in with them now.")))\
         .to_be_visible()
     sign_in(reviewer, app, "ru", REVIEWER["email"], REVIEWER["full_name"], REVIEWER_PASSWORD)
 
@@ -512,14 +505,12 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
         .to_have_value("2")
     assert_accessible(reviewer, "the reviewer profile (en)")
 
-    # The set-password page in English, from a fresh link: the used one no longer works.
+    # The used link no longer works (accounts' invitation page, in English).
     visitor = new_page(locale="en-GB")
     assert visitor.goto(links[0]).status == 400
     assert [p for p in visitor.problems if "400" not in p] == [], visitor.problems
     visitor.problems.clear()  # the browser's console reports the 400 it was expected to get
-    visitor.goto(read(db, lambda: invitation_link(db, REVIEWER["email"])))
-    expect(heading(visitor)).to_have_text("Set your password")
-    assert_accessible(visitor, "the set-password page of an invitation (en)")
+    assert_accessible(visitor, "the used invitation link's page (en)")
 
     for who, page in (("coordinator", coordinator), ("reviewer", reviewer),
                       ("visitor", visitor)):

@@ -21,7 +21,7 @@ def test_invite_new_person_creates_reviewer_with_set_password_link(db, create_us
     [message] = outbox()
     assert (message.kind, message.recipient, message.language) == (
         "reviewer_invitation", "new.reviewer@example.org", "ru")
-    assert "/reviews/invitation/" in message.body_text
+    assert "/invitation/" in message.body_text  # accounts' set-password link
 
 
 def test_invite_existing_account_adds_the_role(db, create_user, outbox):

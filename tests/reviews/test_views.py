@@ -174,7 +174,7 @@ def test_invitation_link_sets_password_once(client, forms, login_as, create_user
     login_as(create_user(roles=("coordinator",)))
     forms.post("/manage/reviewers", {"email": "fresh@example.org", "full_name": "Fresh Face",
                                      "administration_code": "LT", "language": "en"})
-    link = re.search(r"http://portal.test(/reviews/invitation/\S+)",
+    link = re.search(r"http://portal.test(/invitation/\S+)",
                      outbox()[0].body_text).group(1)
     client.get("/")  # sign out
     forms.post("/logout", {}, page="/")
