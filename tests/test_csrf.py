@@ -102,15 +102,15 @@ FORM_DATA = {
     "endorsements.set_priority": {"version": "1", "position": "1"},
     "endorsements.move": {"version": "1", "direction": "up"},
     "endorsements.request_endorsement": {},
-    "messages.compose": {"audience": "person", "person_email": "admin@example.org",
-                         "call_id": "", "subject_en": "News", "subject_ru": "Новости",
-                         "body_en": "Text", "body_ru": "Текст", "kind": "message",
-                         "send": "1"},
     "privacy.accept_notice": {"version": "1", "accept": "y", "next": "/"},
     "privacy.new_notice": {},
     "privacy.edit_notice": {"text_en": "Changed", "text_ru": "Изменено"},
     "privacy.publish_notice": {"confirm": "y"},
     "privacy.delete_account": {"password": "correct horse battery staple", "confirm": "y"},
+    "messages.compose": {"audience": "person", "person_email": "admin@example.org",
+                         "call_id": "", "subject_en": "News", "subject_ru": "Новости",
+                         "body_en": "Text", "body_ru": "Текст", "kind": "message",
+                         "send": "1"},
 }
 
 

@@ -72,20 +72,6 @@ class _FocalPointPage(str):
         return str(self).format(**{**ids, "focal_point_id": focal_point.id})
 
 
-class _NoticePage(str):
-    """A page of a draft of the privacy notice (one is made for it)."""
-
-    def format(self, **ids):
-        from portal.accounts.models import PrivacyNotice
-        from portal.extensions import db
-
-        notice = PrivacyNotice(version=1, text_en="Notice", text_ru="Уведомление")
-        db.session.add(notice)
-        db.session.commit()
-        return str(self).format(**{**ids, "notice_id": notice.id})
-
-
-ADMIN_POSTS = {**ADMIN_ONLY, "admin": 302}  # the action, then back to the page
 class _MessagePage(str):
     """A page of a message sent to the user given as `user_id` (one is made for it)."""
 
@@ -104,6 +90,20 @@ class _MessagePage(str):
         return str(self).format(**{**ids, "message_id": message.id})
 
 
+class _NoticePage(str):
+    """A page of a draft of the privacy notice (one is made for it)."""
+
+    def format(self, **ids):
+        from portal.accounts.models import PrivacyNotice
+        from portal.extensions import db
+
+        notice = PrivacyNotice(version=1, text_en="Notice", text_ru="Уведомление")
+        db.session.add(notice)
+        db.session.commit()
+        return str(self).format(**{**ids, "notice_id": notice.id})
+
+
+ADMIN_POSTS = {**ADMIN_ONLY, "admin": 302}  # the action, then back to the page
 REVIEWER_ONLY = {"anonymous": 302, "applicant": 403, "reviewer": 200, "coordinator": 403,
                  "admin": 403, "nominator": 403}
 COORDINATOR_POSTS = {**COORDINATOR_ONLY, "coordinator": 302}
@@ -397,8 +397,8 @@ PREDICATES = {
     "can_review": {"reviewer"},
     "can_manage_applications": {"coordinator"},
     "can_manage_reviews": {"coordinator"},
-    "can_send_messages": {"coordinator"},
     "can_export_travel": {"coordinator"},
+    "can_send_messages": {"coordinator"},
     "can_apply": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
     "is_signed_in": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
     "can_endorse": {"nominator"},
