@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import sqlalchemy as sa
 from flask import current_app
+
+from portal.extensions import db
 
 CHUNK = 64 * 1024
 # The extension of each type a document's content may be verified to be.
@@ -101,3 +104,17 @@ def document_name(name: str, content_type: str) -> str:
 
 def storage() -> FolderStorage:
     return FolderStorage(current_app.config["STORAGE_PATH"])
+
+
+def delete_after_commit(keys: list[str]) -> None:
+    """Remove the stored files once the transaction that dropped their rows has committed: a
+    rollback keeps both the rows and the files."""
+    if not keys:
+        return
+    app = current_app._get_current_object()
+
+    @sa.event.listens_for(db.session(), "after_commit", once=True)
+    def delete_files(session):
+        with app.app_context():
+            for key in keys:
+                storage().delete(key)

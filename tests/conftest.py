@@ -293,3 +293,23 @@ def create_application(app, create_user, create_call):
         return application
 
     return make
+
+
+@pytest.fixture
+def count_queries(db):
+    """count_queries(action): how many SQL statements the action sent to the database."""
+
+    def count(action):
+        seen = []
+
+        def listener(*args):
+            seen.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            action()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    return count

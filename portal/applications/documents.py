@@ -3,7 +3,6 @@
 from datetime import datetime
 
 import filetype
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -20,7 +19,7 @@ from portal.audit.services import record_event
 from portal.extensions import db
 from portal.pdf_structure import page_count
 from portal.questions.models import FILE_TYPES, Question, QuestionKind
-from portal.storage import TooLarge, document_name, storage
+from portal.storage import TooLarge, delete_after_commit, document_name, storage
 
 # What each kind of document may be, judged from the file's content.
 ALLOWED_TYPES = {
@@ -72,7 +71,7 @@ def add_document(application: Application, *, kind: DocumentKind, stream, filena
     application.documents.append(document)
     application.updated_at = now
     db.session.flush()
-    _delete_files_after_commit([old.storage_key for old in replaced])
+    delete_after_commit([old.storage_key for old in replaced])
     details = {"question": question.id} if question is not None else {}
     record_event("application.document_added", actor=actor, obj=application, kind=kind.value,
                  sha256=stored.sha256, **details)
@@ -168,19 +167,6 @@ def remove_document(application: Application, document: Document, *, actor,
     application.documents.remove(document)
     application.updated_at = now
     db.session.flush()
-    _delete_files_after_commit([document.storage_key])
+    delete_after_commit([document.storage_key])
     record_event("application.document_removed", actor=actor, obj=application,
                  kind=document.kind.value)
-
-
-def _delete_files_after_commit(keys: list[str]) -> None:
-    """Files go only once the rows are gone for good; a rollback keeps both."""
-    if not keys:
-        return
-    app = current_app._get_current_object()
-
-    @sa.event.listens_for(db.session(), "after_commit", once=True)
-    def delete_files(session):
-        with app.app_context():
-            for key in keys:
-                storage().delete(key)

@@ -22,7 +22,7 @@ from portal.endorsements.models import Endorsement, EndorsementState
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.pdf_structure import page_count
-from portal.storage import TooLarge, document_name, storage
+from portal.storage import TooLarge, delete_after_commit, document_name, storage
 from portal.urls import public_url
 
 REMINDER_INTERVAL = timedelta(days=1)
@@ -308,18 +308,9 @@ def _letter_problem(stored, content_type, config):
 def _forget_letter(endorsement: Endorsement) -> None:
     """The letter's file goes once the change is committed; a rollback keeps it."""
     if endorsement.letter_key:
-        _delete_after_commit(endorsement.letter_key)
+        delete_after_commit([endorsement.letter_key])
     endorsement.letter_key, endorsement.letter_name = None, ""
     endorsement.letter_size, endorsement.letter_sha256 = None, ""
-
-
-def _delete_after_commit(key: str) -> None:
-    app = current_app._get_current_object()
-
-    @sa.event.listens_for(db.session(), "after_commit", once=True)
-    def delete_file(session):
-        with app.app_context():
-            storage().delete(key)
 
 
 def _email_focal_point(person, endorsement: Endorsement, *, kind: str) -> None:

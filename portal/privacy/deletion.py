@@ -32,12 +32,9 @@ from portal.endorsements.models import Endorsement
 from portal.extensions import db
 from portal.messages.models import MessageRecipient
 from portal.notifications.models import OutboxMessage
-from portal.privacy.retention import (
-    delete_files_after_commit,
-    remove_personal_data,
-    statistics_answer_keys,
-)
+from portal.privacy.retention import remove_personal_data, statistics_answer_keys
 from portal.reviews.models import Assignment, Review, ReviewerProfile
+from portal.storage import delete_after_commit
 
 PLACEHOLDER_DOMAIN = "deleted.invalid"  # .invalid never resolves (RFC 2606)
 STAFF_ROLES = (Role.admin, Role.coordinator)
@@ -179,7 +176,7 @@ def delete_account(user: User, *, now: datetime) -> None:
     end_sessions(user, now=now)
     _anonymise_account(user, now=now)
     db.session.flush()
-    delete_files_after_commit(keys)
+    delete_after_commit(keys)
     record_event("account.deleted", actor=user, obj=user, drafts_removed=len(counts.drafts),
                  applications_anonymised=len(counts.kept_in_selection)
                  + len(counts.kept_for_statistics))

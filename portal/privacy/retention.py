@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from portal.applications.models import Application, ApplicationState
 from portal.audit.services import record_event
@@ -38,7 +37,7 @@ from portal.reviews.models import Assignment, Review
 from portal.selection.models import Decision
 from portal.stamps import raise_inputs
 from portal.statistics.queries import COUNTED_KINDS
-from portal.storage import storage
+from portal.storage import delete_after_commit
 
 # The applications a retention rule keeps: the selected fellows holding their place.
 KEPT_STATES = (ApplicationState.accepted,)
@@ -147,7 +146,7 @@ def remove_personal_data(application: Application, *, now: datetime,
     keys += _clear_endorsement(application.id)
     _clear_reviews_and_decision(application.id)
     db.session.flush()
-    delete_files_after_commit(keys)
+    delete_after_commit(keys)
     record_event("application.personal_data_removed", obj=application, documents=documents,
                  reference=application.reference)
 
@@ -176,16 +175,3 @@ def _clear_reviews_and_decision(application_id: int) -> None:
                                  .where(Decision.application_id == application_id))
     if decision is not None:
         decision.note = ""
-
-
-def delete_files_after_commit(keys: list[str]) -> None:
-    """Files leave storage only once the rows are gone for good; a rollback keeps both."""
-    if not keys:
-        return
-    app = current_app._get_current_object()
-
-    @sa.event.listens_for(db.session(), "after_commit", once=True)
-    def delete_files(session):
-        with app.app_context():
-            for key in keys:
-                storage().delete(key)

@@ -53,26 +53,6 @@ def fellows(db, create_call, create_user, create_application):
 
 
 @pytest.fixture
-def count_queries(db):
-    """count_queries(action): how many SQL statements the action sent to the database."""
-
-    def count(action):
-        seen = []
-
-        def listener(*args):
-            seen.append(args[2])
-
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            action()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
-
-    return count
-
-
-@pytest.fixture
 def coordinator(create_user, login_as):
     return login_as(create_user(roles=("coordinator",)))
 

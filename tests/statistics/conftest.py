@@ -1,27 +1,6 @@
 import pytest
-import sqlalchemy as sa
 
 from portal.database import utcnow
-
-
-@pytest.fixture
-def count_queries(db):
-    """count_queries(action): how many SQL statements the action sent to the database."""
-
-    def count(action):
-        seen = []
-
-        def listener(*args):
-            seen.append(args[2])
-
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            action()
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
-
-    return count
 
 
 @pytest.fixture
