@@ -234,6 +234,7 @@ def test_a_form_view_refused_by_the_global_check_shows_the_form_and_changes_noth
     assert user.full_name == "Before"
 
 
+@pytest.mark.own_app
 def test_a_plain_view_refused_by_the_global_check_changes_nothing(app):
     changed = []
     app.add_url_rule("/test-plain-post", "plain_post",

@@ -144,6 +144,7 @@ def test_body_over_the_size_limit_gets_a_413_page(app, client):
     assert "larger than the portal accepts" in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app
 def test_unexpected_error_shows_a_page_without_a_trace(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
