@@ -172,11 +172,18 @@ class PasswordResetForm(PortalForm):
 
 
 class SetPasswordForm(PortalForm):
-    """The invited person's first password (an invitation link)."""
+    """The invited person's first password (an invitation link), and the privacy notice in force
+    accepted as at registration: an invited account is someone's first step into the portal."""
 
     password = _new_password_field(phrases.PASSWORD)
     confirm = _confirm_field()
+    accept_privacy = BooleanField(_l("I have read the privacy notice and accept it"))
     submit = SubmitField(_l("Set my password"))
+    privacy_version = None  # as RegistrationForm's
+
+    def validate_accept_privacy(self, field):
+        if self.privacy_version is not None and not field.data:
+            raise ValidationError(_l("Accept the privacy notice to use your account."))
 
 
 class ChangePasswordForm(PortalForm):

@@ -199,8 +199,11 @@ def accept_invitation(token: str):
         return render_template("accounts/invitation_problem.html",
                                problem=type(exc).__name__), 400
     form = SetPasswordForm()
+    form.privacy_version = notices.version_in_force()
     if form.validate_on_submit():
         invitations.accept_invitation(token, form.password.data)
+        if form.privacy_version is not None:
+            notices.record_acceptance(user, form.privacy_version, now=utcnow())
         db.session.commit()
         logout_user()
         flash(_("Your password is set and your e-mail address confirmed. Sign in with them "

@@ -99,6 +99,32 @@ def test_registration_records_the_version_accepted(forms, administrations, publi
     assert user.privacy_accepted_at is not None
 
 
+def test_setting_the_password_of_an_invitation_asks_to_accept_the_notice_in_force(
+        client, forms, create_user, outbox, publish_notice):
+    from portal.accounts.invitations import has_usable_password, invite_user
+    from portal.accounts.models import Role
+    from tests.conftest import link_in
+
+    publish_notice(1)
+    publish_notice(2)
+    invited = invite_user(email="invited@example.org", full_name="Asel Bekova", language="en",
+                          roles={Role.reviewer}, actor=create_user(roles=("admin",)),
+                          now=utcnow())
+    db.session.commit()
+    path = link_in(outbox()[0].body_text)
+    assert 'name="accept_privacy"' in client.get(path).get_data(as_text=True)
+    passwords = {"password": PASSWORD, "confirm": PASSWORD}
+    refused = forms.post(path, passwords)
+    assert refused.status_code == 200
+    assert "Accept the privacy notice to use your account." in refused.get_data(as_text=True)
+    db.session.refresh(invited)
+    assert (has_usable_password(invited), invited.privacy_version) == (False, None)
+    assert forms.post(path, {**passwords, "accept_privacy": "y"}).status_code == 302
+    db.session.refresh(invited)
+    assert (has_usable_password(invited), invited.privacy_version) == (True, 2)
+    assert [e.details.get("version") for e in _actions("privacy.accepted")] == [2]
+
+
 def test_registration_without_a_notice_asks_nothing(forms, client, administrations):
     assert "accept_privacy" not in client.get("/register").get_data(as_text=True)
     assert forms.post("/register", REGISTRATION).status_code == 302
