@@ -171,6 +171,18 @@ def test_purge_removes_the_data_and_documents_of_the_applications_not_selected(
     assert output.splitlines()[-1] == "privacy: removed the personal data of 6 application(s)"
 
 
+def test_coordinators_page_of_a_purged_application_says_its_data_was_removed(
+        app, db, client, login_as, create_user, published_call):
+    call, made = published_call
+    purged, kept = made[ApplicationState.not_selected], made[ApplicationState.accepted]
+    login_as(create_user(roles=("coordinator",)))
+    assert 'id="purged"' not in client.get(f"/manage/applications/{purged.id}").get_data(as_text=True)
+    _purge(app)
+    page = client.get(f"/manage/applications/{purged.id}").get_data(as_text=True)
+    assert "by the call's retention rule or at the applicant's request" in page
+    assert 'id="purged"' not in client.get(f"/manage/applications/{kept.id}").get_data(as_text=True)
+
+
 def test_purge_keeps_the_statistics_figures(app, db, client, login_as, create_user,
                                             published_call):
     call, _made = published_call
