@@ -94,3 +94,18 @@ class Offer(db.Model):
 
     application: so.Mapped["Application"] = so.relationship(  # noqa: F821
         backref=so.backref("offer", uselist=False))
+
+
+class CallRanking(db.Model):
+    """A call's ranking as last computed (portal/selection/queries.py), shared by every worker
+    and host: whoever finds it stale (its fingerprint no longer the call's) computes it once and
+    writes it here, and everyone else reads it."""
+
+    __tablename__ = "call_ranking"
+
+    call_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("call.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: so.Mapped[str] = so.mapped_column(sa.String(200))
+    # The ranked scores, one JSON object per application in ranking order.
+    rows: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    computed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
