@@ -3,7 +3,10 @@
 import hashlib
 import os
 import secrets
+import shutil
+import time
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -104,6 +107,16 @@ def document_name(name: str, content_type: str) -> str:
 
 def storage() -> FolderStorage:
     return FolderStorage(current_app.config["STORAGE_PATH"])
+
+
+def write_to_zip(archive: zipfile.ZipFile, key: str, name: str, *,
+                 compress_type: int = zipfile.ZIP_STORED) -> None:
+    """Copy a stored file into an open ZIP archive under `name`, in chunks (never all in memory)."""
+    entry = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+    entry.compress_type = compress_type
+    entry.external_attr = 0o600 << 16
+    with storage().open(key) as source, archive.open(entry, "w") as target:
+        shutil.copyfileobj(source, target, CHUNK)
 
 
 def delete_after_commit(keys: list[str]) -> None:

@@ -23,7 +23,7 @@ from portal.extensions import db
 from portal.messages.models import Message, MessageRecipient
 from portal.reviews.models import Assignment, Review
 from portal.selection.models import Offer
-from portal.storage import storage
+from portal.storage import storage, write_to_zip
 
 
 @dataclass
@@ -196,8 +196,9 @@ def build_archive(user: User, *, now: datetime) -> io.BytesIO:
         for application in _applications(user):
             for document in application.documents:
                 if storage().exists(document.storage_key):
-                    archive.write(storage().path(document.storage_key),
-                                  document_path(application, document))
+                    write_to_zip(archive, document.storage_key,
+                                 document_path(application, document),
+                                 compress_type=zipfile.ZIP_DEFLATED)
     buffer.seek(0)
     record_event("privacy.data_downloaded", actor=user, obj=user,
                  applications=len(content["applications"]))

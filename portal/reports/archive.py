@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.questions.models import questions_of, sections_of
 from portal.reports.answers import in_form_order
 from portal.reports.exports import Table, csv_bytes
-from portal.storage import EXTENSIONS, storage
+from portal.storage import EXTENSIONS, storage, write_to_zip
 
 # Drafts are the applicant's own business; a withdrawn application left the competition.
 EXCLUDED_STATES = (ApplicationState.draft, ApplicationState.withdrawn)
@@ -82,14 +82,13 @@ def documents_archive(call) -> tempfile.SpooledTemporaryFile:
                 # PDFs and images are compressed already; deflating them wastes time.
                 compression = (zipfile.ZIP_DEFLATED if name.endswith((".doc", ".docx", ".txt"))
                                else zipfile.ZIP_STORED)
-                source = files.path(document.storage_key)
-                if not source.is_file():
+                if not files.exists(document.storage_key):
                     # A file lost from storage must not cost the coordinator the whole archive:
                     # the manifest says which one is missing.
                     current_app.logger.error("document %s missing from storage", document.id)
                     name = _("missing from storage: %(name)s", name=name)
                 else:
-                    zf.write(source, name, compress_type=compression)
+                    write_to_zip(zf, document.storage_key, name, compress_type=compression)
                 manifest.rows.append([name, application.reference, application.applicant_name,
                                       document.kind.label, document.file_name,
                                       document.size, document.sha256,
