@@ -38,6 +38,15 @@ class Config:
     SQLITE_BUSY_TIMEOUT = _env_int("SQLITE_BUSY_TIMEOUT", 30)
 
     STORAGE_PATH = os.environ.get("STORAGE_PATH", str(INSTANCE_DIR / "storage"))
+    # Jobs (portal/jobs): Huey on the Redis server of REDIS_URL when there is one, else on this
+    # SQLite file, read by `flask jobs worker` (scripts/run starts one).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_SQLITE_PATH = os.environ.get("JOBS_SQLITE_PATH", str(INSTANCE_DIR / "jobs.sqlite"))
+    JOBS_IMMEDIATE = False  # run each job inline at once (the tests)
+    JOBS_RETRY_DELAY = _env_int("JOBS_RETRY_DELAY", 30)  # seconds before the first retry; doubles
+    JOBS_HEARTBEAT = _env_int("JOBS_HEARTBEAT", 10)  # seconds between a running job's signs of life
+    JOBS_STALE_AFTER = _env_int("JOBS_STALE_AFTER", 60)  # no sign of life for this long: worker died
+    JOBS_RESEND_AFTER = _env_int("JOBS_RESEND_AFTER", 120)  # queued this long unclaimed: send again
     # With no MAIL_SERVER, e-mails are written as .eml files here instead of sent.
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -89,10 +98,12 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     OFFICE_TIMEZONE = "Asia/Baku"
 
-    # Where the rate limits count: the portal's own database by default (portal/ratelimit.py),
-    # shared by every worker and host; or a Redis server, "redis://host:6379/0". Never the
-    # per-process "memory://", which lets each worker grant the whole limit again.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
+    # Where the rate limits count, shared by every worker and host: the Redis server of
+    # REDIS_URL when there is one, else the portal's own database (portal/ratelimit.py);
+    # RATELIMIT_STORAGE_URI overrides both. Never the per-process "memory://", which lets each
+    # worker grant the whole limit again.
+    RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI")
+                             or os.environ.get("REDIS_URL") or "database://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
@@ -129,9 +140,14 @@ class TestConfig(Config):
     TESTING = True
     # Tests send the outbox themselves, when and as they choose.
     OUTBOX_SEND_IN_BACKGROUND = False
+    # Jobs run inline, at the commit that starts them (a test of the worker starts a real one).
+    JOBS_IMMEDIATE = True
+    REDIS_URL = ""
     SECRET_KEY = DEVELOPMENT_SECRET
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = True
+    # The database, whatever the environment says (a test of Redis names its server itself).
+    RATELIMIT_STORAGE_URI = "database://"
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1

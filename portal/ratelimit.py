@@ -3,7 +3,7 @@
 A storage for the `limits` library (which Flask-Limiter counts with), registered under the scheme
 `database://`, the default of RATELIMIT_STORAGE_URI: every worker and host that shares the portal's
 database (SQLite or PostgreSQL) shares the counts, with no server of its own to run. A site with
-Redis may set `redis://...` instead.
+Redis (REDIS_URL) counts there instead: config.py then makes it the default.
 
 Each hit is one statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING) in a short transaction
 of its own: atomic on both databases, so two workers never both read the same count, and an attempt

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from limits import parse
 from limits.strategies import FixedWindowRateLimiter
@@ -24,7 +25,9 @@ WORKER = textwrap.dedent("""
     from portal import create_app
 
     url, tmp, attempts = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, STORAGE_PATH=tmp, MAIL_FILE_DIR=tmp)
+    limits = {"RATELIMIT_STORAGE_URI": sys.argv[4]} if len(sys.argv) > 4 else {}
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, STORAGE_PATH=tmp, MAIL_FILE_DIR=tmp,
+                     **limits)
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -67,6 +70,51 @@ def test_the_default_store_is_the_portals_database(app):
     from portal.extensions import limiter
 
     assert type(limiter.storage) is DatabaseStorage
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis server scripts/test starts (TEST_REDIS_URL), emptied; skipped without one,
+    except in CI."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("TEST_REDIS_URL is not set (scripts/test starts a Redis server)")
+        pytest.skip("no Redis server: set TEST_REDIS_URL (scripts/test starts one)")
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+def test_redis_url_makes_redis_the_store(tmp_path):
+    """With REDIS_URL set (and no RATELIMIT_STORAGE_URI), the limits count in that Redis."""
+    env = {k: v for k, v in os.environ.items() if k != "RATELIMIT_STORAGE_URI"}
+    script = "import config; print(config.Config.RATELIMIT_STORAGE_URI)"
+    shown = [subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            env={**env, **extra}, check=True).stdout.strip()
+             for extra in ({"REDIS_URL": "redis://127.0.0.1:6379/3"},
+                           {"REDIS_URL": "redis://127.0.0.1:6379/3",
+                            "RATELIMIT_STORAGE_URI": "database://"},
+                           {"REDIS_URL": ""})]
+    assert shown == ["redis://127.0.0.1:6379/3", "database://", "database://"]
+
+
+def test_two_apps_on_one_redis_share_the_sign_in_limit(app, db, database_url, redis_url, tmp_path):
+    """Two processes, each with its own app as two hosts have, counting in one Redis: 6 attempts
+    in one and 6 in the other make 12, of which the last 2 are refused."""
+    db.session.commit()
+    first = json.loads(_output(_python(WORKER, database_url, tmp_path, 6, redis_url)))
+    second = json.loads(_output(_python(WORKER, database_url, tmp_path, 6, redis_url)))
+    assert first + second == [200] * 10 + [429] * 2
+    import redis
+
+    with redis.Redis.from_url(redis_url) as client:
+        assert client.dbsize() > 0  # counted there, not in the database
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(rate_limit)) == 0
 
 
 def test_two_workers_on_one_database_share_the_sign_in_limit(app, db, database_url, tmp_path):
