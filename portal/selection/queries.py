@@ -2,8 +2,9 @@
 queries, and computing it only when its inputs change.
 
 The scores depend on the pool of applications, the reviews that count and the criteria; they are
-computed by `ranking.rank_applications` (exact, and about a second per thousand applications) and
-kept in the process under the call's counters (`stamps.py`), which one query by primary key reads:
+computed by `ranking.rank_applications` (exact, and about a second per thousand applications) once
+for every host, which reads them from the table `call_ranking` (shared_ranking.py), and kept in the
+process as well, all under the call's counters (`stamps.py`), which one query by primary key reads:
 any submitted, changed or released review, any application entering or leaving the pool and any
 change of the criteria raises `inputs`; any decision or offer raises `decisions`, which the table of
 rows with their decisions and offers is kept under as well.
@@ -22,6 +23,7 @@ from portal.applications.models import Application, ApplicationState
 from portal.collector import collector_paused
 from portal.extensions import db
 from portal.reviews.models import Assignment, AssignmentState, Review
+from portal.selection import shared_ranking
 from portal.selection.endorsement import endorsed_priorities, endorsement_cells
 from portal.selection.models import Decision, Offer, OfferState
 from portal.selection.ranking import (
@@ -165,12 +167,24 @@ def _kept_in_app(name: str, size: int) -> "_RankingCache":
 
 
 def _ranked(call, fingerprint: tuple) -> list[RankedApplication]:
+    """The scores kept in the table `call_ranking` for every host (shared_ranking.py), computed and
+    written there when stale; the process keeps what it read under the same fingerprint."""
     cache = _cache()
     ranked = cache.get(("scores", call.id), fingerprint)
     if ranked is None:
-        ranked = _compute(call)
-        cache.put(("scores", call.id), fingerprint, ranked)
+        ranked = shared_ranking.read(call.id, fingerprint)
+        if ranked is None:
+            ranked = _compute(call)
+            shared_ranking.store(call.id, fingerprint, ranked)
+        _keep(cache, ("scores", call.id), fingerprint, ranked)
     return ranked
+
+
+def _keep(cache: "_RankingCache", key: tuple, fingerprint: tuple, value) -> None:
+    # A session that wrote may have raised the counters itself, uncommitted: once it rolls back,
+    # the fingerprint could name other scores, so only the table (rolled back with it) keeps them.
+    if not db.session.info.get(shared_ranking.WROTE):
+        cache.put(key, fingerprint, value)
 
 
 def ranked_scores(call) -> list[RankedApplication]:
@@ -205,7 +219,7 @@ def _table(call, fingerprint: tuple) -> list[tuple[RankedApplication, Any]]:
         applications = {row.id: row for row in db.session.execute(
             sa.select(*TABLE_COLUMNS).where(_in_pool(call.id)))}
         kept = [(r, applications[r.application_id]) for r in ranked if r.application_id in applications]
-        cache.put(("table", call.id), fingerprint, kept)
+        _keep(cache, ("table", call.id), fingerprint, kept)
     return kept
 
 
@@ -232,7 +246,7 @@ def ranking_table_and_key(call) -> tuple[list[RankingRow], tuple]:
         rows = [RankingRow(r.rank, application, r.score, r.decided_by, decisions.get(r.application_id), [],
                            offers.get(r.application_id), endorsements.get(r.application_id))
                 for r, application in _table(call, fingerprint)]
-        cache.put(("rows", call.id), key, rows)
+        _keep(cache, ("rows", call.id), key, rows)
     return rows, key
 
 

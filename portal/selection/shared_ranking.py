@@ -1,0 +1,157 @@
+"""A call's ranked scores kept in the table `call_ranking`, so that every worker and host reads
+what one of them computed (queries.py decides when to compute).
+
+A row is kept under a fingerprint, the text of `queries.ranking_fingerprint` (whose last part is
+the call's `inputs` counter, stamps.py): it is the call's ranking while the counter has not moved.
+
+Writing it. A session that writes (a POST's, which on SQLite holds the write lock from its start,
+or one outside a request, whose caller commits) writes the row in its own transaction: it is
+committed, or rolled back, with the changes the scores were computed from. A reading request
+(a GET, which never commits) writes it in a short transaction of its own, and only if the
+committed counter is still the one the scores were computed under: then nothing the scores
+depend on changed since they were read, and they are the committed ranking's.
+"""
+
+from fractions import Fraction
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app, has_request_context
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal.database import _writes_expected, utcnow
+from portal.extensions import db
+from portal.selection.models import CallRanking
+from portal.selection.ranking import ApplicationScore, RankedApplication
+from portal.stamps import RankingStamp
+
+# session.info key: the session's transaction has written something (flushed or executed DML).
+WROTE = "portal.selection.wrote"
+
+
+def fingerprint_text(fingerprint: tuple) -> str:
+    return ":".join(str(part) for part in fingerprint)
+
+
+# --- Rows as JSON ---------------------------------------------------------------------------------
+
+def encode(ranked: list[RankedApplication]) -> list[dict]:
+    """One JSON object per application, in ranking order (the rank is the position). Fractions are
+    [numerator, denominator]; each review is [reviewer, numerator, denominator, normalized total,
+    neutral]; the lowest and highest totals are found again from the reviews."""
+    return [_encode_one(r) for r in ranked]
+
+
+def _encode_one(r: RankedApplication) -> dict:
+    s = r.score
+    return {"id": s.application_id, "by": r.decided_by, "expected": s.expected_reviews,
+            "reviews": [[reviewer, total.numerator, total.denominator, s.normalized_totals[reviewer],
+                         reviewer in s.neutral_reviewers] for reviewer, total in s.totals.items()],
+            "mean": None if s.raw_mean is None else [s.raw_mean.numerator, s.raw_mean.denominator],
+            "sd": s.std_dev, "normalized": s.normalized, "missing": s.missing_reviews,
+            "disagreement": s.disagreement}
+
+
+def decode(rows: list[dict]) -> list[RankedApplication]:
+    return [_decode_one(rank, row) for rank, row in enumerate(rows, start=1)]
+
+
+def _decode_one(rank: int, row: dict) -> RankedApplication:
+    reviews = row["reviews"]
+    totals = {reviewer: Fraction(numerator, denominator)
+              for reviewer, numerator, denominator, _normalized, _neutral in reviews}
+    mean = row["mean"]
+    score = ApplicationScore(
+        application_id=row["id"], expected_reviews=row["expected"], totals=totals,
+        normalized_totals={review[0]: review[3] for review in reviews},
+        neutral_reviewers=frozenset(review[0] for review in reviews if review[4]),
+        raw_mean=None if mean is None else Fraction(*mean), std_dev=row["sd"],
+        score_min=min(totals.values(), default=None), score_max=max(totals.values(), default=None),
+        normalized=row["normalized"], missing_reviews=row["missing"], disagreement=row["disagreement"])
+    return RankedApplication(rank, score, row["by"])
+
+
+# --- Reading and writing the row ------------------------------------------------------------------
+
+def read(call_id: int, fingerprint: tuple) -> list[RankedApplication] | None:
+    """The kept ranking if it is the one of this fingerprint; None if stale or never computed."""
+    rows = db.session.scalar(sa.select(CallRanking.rows).where(
+        CallRanking.call_id == call_id, CallRanking.fingerprint == fingerprint_text(fingerprint)))
+    return None if rows is None else decode(rows)
+
+
+def is_fresh(call_id: int, fingerprint: tuple) -> bool:
+    return db.session.scalar(sa.select(sa.literal(True)).where(
+        CallRanking.call_id == call_id, CallRanking.fingerprint == fingerprint_text(fingerprint))) is not None
+
+
+def exists(call_id: int) -> bool:
+    return db.session.scalar(sa.select(sa.literal(True)).where(CallRanking.call_id == call_id)) is not None
+
+
+def session_wrote() -> bool:
+    """Whether the session's transaction holds writes (or, on a POST, the write lock)."""
+    return bool(db.session.info.get(WROTE)) or _writes_expected()
+
+
+def store(call_id: int, fingerprint: tuple, ranked: list[RankedApplication]) -> None:
+    """Keep `ranked`, computed under `fingerprint`, for every host (see the module docstring)."""
+    values = {"call_id": call_id, "fingerprint": fingerprint_text(fingerprint), "rows": encode(ranked),
+              "computed_at": utcnow()}
+    if session_wrote() or not has_request_context() or _one_connection():
+        wrote = db.session.info.get(WROTE)
+        with db.session.begin_nested():
+            db.session.execute(_upsert(values))
+        if not wrote:  # the row is no input of the ranking: what was kept may still be kept
+            db.session.info.pop(WROTE, None)
+        return
+    try:
+        with db.engine.connect() as connection:
+            connection.execution_options(sqlite_immediate=True)
+            with connection.begin():
+                write_if_current(connection, values, inputs=fingerprint[-1])
+    except sa.exc.OperationalError:  # SQLite busy for too long: the next reader computes it
+        current_app.logger.warning("the ranking of call %s was computed but not kept", call_id)
+
+
+def write_if_current(connection, values: dict, *, inputs: int) -> bool:
+    """Upsert the row if the call's `inputs` counter, as `connection` sees it, is still `inputs`."""
+    committed = connection.scalar(sa.select(RankingStamp.inputs)
+                                  .where(RankingStamp.call_id == values["call_id"])) or 0
+    if committed != inputs:
+        return False
+    connection.execute(_upsert(values))
+    return True
+
+
+def _upsert(values: dict):
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(CallRanking).values(values)
+    return statement.on_conflict_do_update(
+        index_elements=[CallRanking.call_id],
+        set_={name: statement.excluded[name] for name in ("fingerprint", "rows", "computed_at")})
+
+
+def _one_connection() -> bool:
+    """An in-memory SQLite database lives in one connection: there is no second one to write with."""
+    url = db.engine.url
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+# Which sessions hold writes: a reading request writes the row on a connection of its own, which
+# a session holding SQLite's write lock would make wait for itself.
+@sa.event.listens_for(so.Session, "after_flush")
+def _flushed(session, _flush_context) -> None:
+    session.info[WROTE] = True
+
+
+@sa.event.listens_for(so.Session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@sa.event.listens_for(so.Session, "after_transaction_end")
+def _ended(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)
