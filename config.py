@@ -105,6 +105,11 @@ class Config:
     RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI")
                              or os.environ.get("REDIS_URL") or "database://")
     RATELIMIT_HEADERS_ENABLED = True
+    # How many reverse proxies (nginx) stand in front of the portal. Their X-Forwarded-For and
+    # X-Forwarded-Proto are then believed, so that the limits (and the audit log) see each
+    # client's address instead of the proxy's, which would put every user under one limit.
+    # 0, the default: the headers are ignored, as any client could write them.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per minute;20 per hour")
     # E-mails that anyone can make the portal send to an address (a reset link, "this address is

@@ -15,6 +15,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config)
     app.config.update(overrides)
+    if app.config["TRUSTED_PROXIES"]:  # behind nginx: the client's address, not the proxy's
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     # The default SQLite file, e-mails and uploads live here; a fresh clone has no such folder.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -180,3 +180,28 @@ def test_a_refused_sign_in_is_logged_with_the_limit_and_the_address_only(
     assert refusals == ["rate limit 10 per 1 minute exceeded by 203.0.113.7 at POST "
                         "accounts.login"]
     assert "victim" not in caplog.text
+
+
+def _reset_requests(forms, addresses):
+    """Ask for a reset link once from each client address (as the proxy names it)."""
+    return [forms.post("/password/forgot", {"email": "nobody@example.org"},
+                       headers={"X-Forwarded-For": address}).status_code
+            for address in addresses]
+
+
+@pytest.fixture
+def behind_proxy(app_config):
+    app_config["TRUSTED_PROXIES"] = 1
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(behind_proxy, app, forms):
+    """Behind nginx every request comes from the proxy's address: with TRUSTED_PROXIES=1 the
+    limits count per client (the address nginx puts in X-Forwarded-For), not for all at once."""
+    app.config["RESET_RATE_LIMIT"] = "5 per minute"
+    assert _reset_requests(forms, ["203.0.113.1"] * 6 + ["203.0.113.2"]) == [200] * 5 + [429, 200]
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(app, forms):
+    """A client could write X-Forwarded-For itself: unless a proxy is declared, it is ignored."""
+    app.config["RESET_RATE_LIMIT"] = "5 per minute"
+    assert _reset_requests(forms, [f"203.0.113.{n}" for n in range(1, 8)]) == [200] * 5 + [429] * 2
