@@ -38,6 +38,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT = _env_int("SQLITE_BUSY_TIMEOUT", 30)
 
     STORAGE_PATH = os.environ.get("STORAGE_PATH", str(INSTANCE_DIR / "storage"))
+    # Where documents are kept: "folder" (STORAGE_PATH, every host must share it) or "database"
+    # (chunks in the portal's database, which every host reaches already).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")
     # Jobs (portal/jobs): Huey on the Redis server of REDIS_URL when there is one, else on this
     # SQLite file, read by `flask jobs worker` (scripts/run starts one).
     REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -32,6 +32,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     from portal import cli, errors, jinja, security
     from portal.endorsements import hooks, office
+    from portal.jobs import init_app as init_jobs
     from portal.notifications import dispatcher
     from portal.privacy import hooks as privacy_hooks
     from portal.questions import copying
@@ -39,6 +40,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     jinja.init_app(app)
+    init_jobs(app)  # the queue of the configuration, `flask jobs ...`
     dispatcher.init_app(app)
     copying.init_app(app)  # a copied call takes its questions along
     hooks.init_app(app)  # endorsement asked on submission, shown on the applicant's pages
@@ -89,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.callforms import bp as callforms_bp
     from portal.calls import bp as calls_bp
     from portal.endorsements import bp as endorsements_bp
+    from portal.jobs import bp as jobs_bp
     from portal.main import bp as main_bp
     from portal.messages import bp as messages_bp
     from portal.notifications import bp as notifications_bp
@@ -108,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(endorsements_bp)
     app.register_blueprint(selection_bp)
     app.register_blueprint(messages_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(statistics_bp)
     app.register_blueprint(audit_bp)

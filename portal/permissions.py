@@ -135,6 +135,16 @@ def is_focal_point_for(user, application) -> bool:
     return candidate_for(user, application.id) is not None
 
 
+def can_view_job(user, job) -> bool:
+    """A job's progress and result: whoever started it, and the office for a call's work
+    (coordinators) or anything (admins)."""
+    if not is_signed_in(user):
+        return False
+    if job.started_by_id is not None and job.started_by_id == user.id:
+        return True
+    return _has(user, Role.admin) or (job.call_id is not None and _has(user, Role.coordinator))
+
+
 def require(predicate):
     """View decorator: 401 (to the login page) for visitors, 403 for the signed-in."""
 

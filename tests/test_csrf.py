@@ -104,6 +104,7 @@ FORM_DATA = {
     "endorsements.request_endorsement": {},
     "privacy.accept_notice": {"version": "1", "accept": "y", "next": "/"},
     "privacy.new_notice": {},
+    "jobs.retry": {},
     "privacy.edit_notice": {"text_en": "Changed", "text_ru": "Изменено"},
     "privacy.publish_notice": {"confirm": "y"},
     "privacy.delete_account": {"password": "correct horse battery staple", "confirm": "y"},

@@ -90,6 +90,21 @@ class _MessagePage(str):
         return str(self).format(**{**ids, "message_id": message.id})
 
 
+class _JobPage(str):
+    """A page of a failed job started by the user given as `user_id`, for no call (one is made
+    for it): only its starter and admins see it (tests/jobs try a call's job with coordinators)."""
+
+    def format(self, **ids):
+        from portal.extensions import db
+        from portal.jobs.models import Job, JobState
+
+        job = Job(kind="ranking", started_by_id=ids["user_id"], state=JobState.FAILED,
+                  error_id="abc123")
+        db.session.add(job)
+        db.session.commit()
+        return str(self).format(**{**ids, "job_id": job.id})
+
+
 class _NoticePage(str):
     """A page of a draft of the privacy notice (one is made for it)."""
 
@@ -305,6 +320,10 @@ ROUTES = {
     "messages.inbox": ("GET", "/messages", SIGNED_IN),
     # Someone else's message does not exist for anyone but its recipients.
     "messages.read_message": ("GET", _MessagePage("/messages/{message_id}"), NOT_OWNER),
+    # Someone else's job exists for admins alone (and for coordinators when it is a call's).
+    "jobs.show": ("GET", _JobPage("/jobs/{job_id}"), {**NOT_OWNER, "admin": 200}),
+    "jobs.status": ("GET", _JobPage("/jobs/{job_id}/status"), {**NOT_OWNER, "admin": 200}),
+    "jobs.retry": ("POST", _JobPage("/jobs/{job_id}/retry"), {**NOT_OWNER, "admin": 302}),
     "privacy.notice": ("GET", "/privacy", PUBLIC),
     # Nothing to accept while no notice is published: on to the home page.
     "privacy.accept_notice": ("GET", "/privacy/accept", dict.fromkeys(ROLES, 302)),
@@ -416,6 +435,6 @@ def test_predicate_matrix(name, role):
 def test_every_predicate_is_in_the_matrix():
     # These take an object as well as the user; tests/applications check them per object.
     per_object = {"can_change_roles", "can_view_application", "is_owner", "is_assigned_reviewer",
-                  "can_download_for_review", "is_focal_point_for"}
+                  "can_download_for_review", "is_focal_point_for", "can_view_job"}
     names = set(permissions.TEMPLATE_PREDICATES) - per_object
     assert names == set(PREDICATES)

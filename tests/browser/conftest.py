@@ -101,7 +101,8 @@ def mailbox(smtp_server):
 
 @pytest.fixture
 def app_config(app_config, smtp_server):
-    """The root conftest's overrides, plus real SMTP delivery from the background sender."""
+    """The root conftest's overrides, plus real SMTP delivery through the queue (whose jobs run
+    inline in the tests, at the end of the request that queued them)."""
     controller, _ = smtp_server
     return {
         **app_config,
@@ -126,8 +127,6 @@ def live_server(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        # No round of this app's sender may run later, against the next test's rows.
-        app.extensions["outbox_dispatcher"].stop(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -177,3 +177,46 @@
     });
   });
 })();
+
+// A job's progress page: follow the work without reloading, and show the result when it ends
+// (without JavaScript the page refreshes itself instead).
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-job-status-url]");
+  if (!box || !window.fetch) {
+    return;
+  }
+  var url = box.getAttribute("data-job-status-url");
+  function show(status) {
+    if (status.state !== box.getAttribute("data-job-state")) {
+      window.location.reload();
+      return;
+    }
+    var bar = document.getElementById("job-bar");
+    if (bar) {
+      bar.value = status.percent;
+      bar.textContent = status.percent + " %";
+    }
+    var step = document.getElementById("job-step");
+    if (step && status.step) {
+      step.textContent = status.step;
+    }
+    var counts = document.getElementById("job-counts");
+    if (counts && status.total) {
+      counts.textContent = box.getAttribute("data-counts-template")
+        .replace("{done}", status.done.toLocaleString()).replace("{total}", status.total.toLocaleString());
+    }
+    var left = document.getElementById("job-left");
+    if (left) {
+      left.textContent = status.left ? "· " + box.getAttribute("data-left-template").replace("{left}", status.left) : "";
+    }
+  }
+  function poll() {
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (status) { if (status) { show(status); } })
+      .catch(function () {})
+      .then(function () { window.setTimeout(poll, 1500); });
+  }
+  window.setTimeout(poll, 1000);
+})();
