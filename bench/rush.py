@@ -201,8 +201,10 @@ def verify(app, call_id: int, acknowledged: list[dict]) -> dict:
             if kinds != ["cv", "nomination_letter"]:
                 problems.append(f"{done['email']}: documents {kinds}")
             for document in documents:
-                path = storage().path(document.storage_key)
-                on_disk = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+                on_disk = None
+                if storage().exists(document.storage_key):
+                    with storage().open(document.storage_key) as stored:
+                        on_disk = hashlib.sha256(stored.read()).hexdigest()
                 if not (document.sha256 == on_disk == done["sha256"].get(document.kind.value)):
                     problems.append(f"{done['email']}: {document.kind.value} checksum differs")
     lost = sum(1 for d in acknowledged if len(by_email.get(d["email"], [])) == 0)

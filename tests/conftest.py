@@ -14,11 +14,14 @@ from portal.extensions import db as _db
 from portal.extensions import limiter
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Where the tests keep documents: "folder" (the default) or "database" (scripts/test runs the
+# PostgreSQL half with it).
+TEST_STORAGE_BACKEND = os.environ.get("TEST_STORAGE_BACKEND", "folder")
 
 
 def pytest_report_header(config):
     backend = "PostgreSQL" if TEST_DATABASE_URL else "SQLite (temporary file)"
-    return f"portal test database: {backend}"
+    return f"portal test database: {backend}; documents stored in: {TEST_STORAGE_BACKEND}"
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +63,7 @@ def app_config(tmp_path):
     return {
         "STORAGE_PATH": str(tmp_path / "storage"),
         "MAIL_FILE_DIR": str(tmp_path / "mail"),
+        "STORAGE_BACKEND": TEST_STORAGE_BACKEND,
     }
 
 
@@ -84,7 +88,7 @@ class IsolatedClient(FlaskClient):
 
 
 # What every test's app is given (app_config's defaults): an app built with only these is shared.
-PER_TEST_KEYS = frozenset({"STORAGE_PATH", "MAIL_FILE_DIR"})
+PER_TEST_KEYS = frozenset({"STORAGE_PATH", "MAIL_FILE_DIR", "STORAGE_BACKEND"})
 _shared_apps: dict[str, object] = {}
 
 

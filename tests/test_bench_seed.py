@@ -26,7 +26,8 @@ def test_seed_scale_fills_a_closed_call_with_reviews_and_decisions(app, administ
     documents = db.session.scalars(sa.select(Document)).all()
     assert len(documents) == 120
     for document in documents[:10]:
-        content = storage().path(document.storage_key).read_bytes()
+        with storage().open(document.storage_key) as stored:
+            content = stored.read()
         assert content.startswith(b"%PDF-1.4")
         assert hashlib.sha256(content).hexdigest() == document.sha256
     pool = [a for a in applications if a.state != ApplicationState.withdrawn]

@@ -1,6 +1,6 @@
 """The applicant's documents page: uploading, removing and downloading files."""
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
 from portal.permissions import can_view_application
-from portal.storage import storage
+from portal.storage import send_stored
 
 
 @bp.route("/applications/<int:application_id>/documents", methods=["GET", "POST"])
@@ -104,6 +104,6 @@ def download_document(application_id: int, document_id: int):
     if application is None or not can_view_application(current_user, application):
         abort(404)
     document = _document_of(application, document_id)
-    return send_file(storage().path(document.storage_key), mimetype=document.content_type,
-                     as_attachment=True, download_name=document.file_name,
-                     max_age=0, conditional=True, etag=document.sha256)
+    return send_stored(document.storage_key, mimetype=document.content_type,
+                       as_attachment=True, download_name=document.file_name,
+                       max_age=0, conditional=True, etag=document.sha256)

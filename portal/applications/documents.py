@@ -19,7 +19,7 @@ from portal.audit.services import record_event
 from portal.extensions import db
 from portal.pdf_structure import page_count
 from portal.questions.models import FILE_TYPES, Question, QuestionKind
-from portal.storage import TooLarge, delete_after_commit, document_name, storage
+from portal.storage import TooLarge, delete_after_commit, document_name, local_copy, storage
 
 # What each kind of document may be, judged from the file's content.
 ALLOWED_TYPES = {
@@ -141,8 +141,9 @@ def _unreadable(content_type, key, config):
     """Why a file judged a PDF by its first bytes is not one a reader can open, or None."""
     if content_type != "application/pdf":
         return None
-    pages = page_count(storage().path(key), memory=config["PDF_CHECK_MEMORY"],
-                       seconds=config["PDF_CHECK_SECONDS"])
+    with local_copy(key) as path:
+        pages = page_count(path, memory=config["PDF_CHECK_MEMORY"],
+                           seconds=config["PDF_CHECK_SECONDS"])
     if not pages:
         return _l("This file could not be opened as a PDF document: it may be damaged or "
                   "protected by a password. Save it again as a PDF and upload it once more.")

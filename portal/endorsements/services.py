@@ -22,7 +22,7 @@ from portal.endorsements.models import Endorsement, EndorsementState
 from portal.extensions import db
 from portal.notifications.services import queue_email
 from portal.pdf_structure import page_count
-from portal.storage import TooLarge, delete_after_commit, document_name, storage
+from portal.storage import TooLarge, delete_after_commit, document_name, local_copy, storage
 from portal.urls import public_url
 
 REMINDER_INTERVAL = timedelta(days=1)
@@ -298,8 +298,10 @@ def _letter_problem(stored, content_type, config):
         return _l("The file is empty.")
     if content_type != "application/pdf":
         return _l("This file is not a PDF file (judged by its content, not its name).")
-    if not page_count(storage().path(stored.key), memory=config["PDF_CHECK_MEMORY"],
-                      seconds=config["PDF_CHECK_SECONDS"]):
+    with local_copy(stored.key) as path:
+        pages = page_count(path, memory=config["PDF_CHECK_MEMORY"],
+                           seconds=config["PDF_CHECK_SECONDS"])
+    if not pages:
         return _l("This file could not be opened as a PDF document: it may be damaged or "
                   "protected by a password. Save it again as a PDF and upload it once more.")
     return None

@@ -17,7 +17,7 @@ from portal.endorsements.forms import DeclineForm, EndorseForm, MoveForm, Priori
 from portal.extensions import db
 from portal.forms import form_view
 from portal.permissions import can_endorse, is_focal_point_for, is_owner, require
-from portal.storage import storage
+from portal.storage import send_stored
 
 
 def _candidate(application_id: int):
@@ -165,9 +165,9 @@ def download_document(application_id: int, document_id: int):
     document = next((d for d in application.documents if d.id == document_id), None)
     if document is None:
         abort(404)
-    return send_file(storage().path(document.storage_key), mimetype=document.content_type,
-                     as_attachment=True, download_name=document.file_name,
-                     max_age=0, conditional=True, etag=document.sha256)
+    return send_stored(document.storage_key, mimetype=document.content_type,
+                       as_attachment=True, download_name=document.file_name,
+                       max_age=0, conditional=True, etag=document.sha256)
 
 
 @bp.route("/endorsements/applications/<int:application_id>/pdf")
@@ -189,9 +189,9 @@ def download_letter(application_id: int):
     _application, endorsement = _candidate(application_id)
     if not endorsement.letter_key:
         abort(404)
-    return send_file(storage().path(endorsement.letter_key), mimetype="application/pdf",
-                     as_attachment=True, download_name=endorsement.letter_name,
-                     max_age=0, conditional=True, etag=endorsement.letter_sha256)
+    return send_stored(endorsement.letter_key, mimetype="application/pdf",
+                       as_attachment=True, download_name=endorsement.letter_name,
+                       max_age=0, conditional=True, etag=endorsement.letter_sha256)
 
 
 @bp.route("/applications/<int:application_id>/endorsement", methods=["POST"])

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,7 +20,7 @@ from portal.reviews.blind import hidden_from_reviewers, reviewer_answers, review
 from portal.reviews.forms import ConflictForm, ReviewerProfileForm, review_form_class
 from portal.reviews.models import Assignment
 from portal.reviews.queries import reviewer_assignments, reviewer_workload
-from portal.storage import storage
+from portal.storage import send_stored
 
 PER_PAGE = 50
 
@@ -138,8 +138,8 @@ def download_document(assignment_id: int, document_id: int):
     if document is None or not can_download_for_review(current_user, assignment, document):
         abort(404)  # another application's, or one a blind reviewer is not shown
     name = dict(reviewer_documents(assignment.application))[document]
-    return send_file(storage().path(document.storage_key), mimetype=document.content_type,
-                     as_attachment=True, download_name=name, max_age=0)
+    return send_stored(document.storage_key, mimetype=document.content_type,
+                       as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.route("/reviews/<int:assignment_id>/conflict", methods=["GET", "POST"])
