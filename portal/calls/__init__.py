@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("calls", __name__, template_folder="templates")
 
-from portal.calls import extension_views, views  # noqa: E402,F401
+from portal.calls import commands, extension_views, views  # noqa: E402,F401

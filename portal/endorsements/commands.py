@@ -1,11 +1,20 @@
-"""`flask endorsements remind`: run it from cron (hourly is fine: each focal point hears at most
-once a day per call), like `flask calls close-due`."""
+"""`flask endorsements remind`, and the same work every hour in the jobs worker (each focal point
+hears at most once a day per call)."""
 
 import click
 
 from portal.database import utcnow
 from portal.endorsements import bp
 from portal.extensions import db
+from portal.jobs.registry import periodic
+
+
+@periodic("remind-focal-points", minutes=60)
+def remind_periodically():
+    """The worker's round of the same work, every hour (no cron needed)."""
+    from portal.endorsements.services import remind_focal_points
+
+    remind_focal_points(utcnow())
 
 
 @bp.cli.command("remind")

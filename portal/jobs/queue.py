@@ -101,7 +101,10 @@ def send_outbox_soon() -> None:
 def schedule_periodic(work) -> None:
     """Make a Huey periodic task of registered periodic work (portal/jobs/registry.py)."""
     if work.minutes is not None:
-        when = crontab(minute="*" if work.minutes == 1 else f"*/{work.minutes}")
+        if work.minutes >= 60:
+            when = crontab(minute="0", hour="*" if work.minutes == 60 else f"*/{work.minutes // 60}")
+        else:
+            when = crontab(minute="*" if work.minutes == 1 else f"*/{work.minutes}")
     else:
         hour, minute = work.daily_at
         when = crontab(minute=str(minute), hour=str(hour))

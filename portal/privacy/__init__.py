@@ -14,4 +14,4 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
 
-from portal.privacy import commands, travel, views  # noqa: E402,F401
+from portal.privacy import commands, periodic, travel, views  # noqa: E402,F401
