@@ -81,3 +81,10 @@ def test_every_demo_account_signs_in_through_the_form(app, client, forms):
         response = forms.post("/login", {"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         forms.post("/logout", {}, page="/")
+
+
+def test_the_jobs_commands_are_there(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["jobs", "--help"])
+    assert result.exit_code == 0
+    assert {"worker", "sweep", "status"} <= set(result.output.split())

@@ -9,11 +9,11 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("jobs", __name__, template_folder="templates")
 
-from portal.jobs import views  # noqa: E402,F401
+from portal.jobs import commands, views  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
-    from portal.jobs import commands, queue
+    from portal.jobs import queue
 
     queue.init_app(app)
     commands.init_app(app)
