@@ -51,7 +51,9 @@ def worker_command(workers: int, periodic: bool):
     storage = "Redis" if current_app.config.get("REDIS_URL") else current_app.config["JOBS_SQLITE_PATH"]
     click.echo(f"jobs: worker with {workers} thread(s) on {storage}"
                f"{'' if periodic else ', no periodic work'}")
-    consumer = queue.queue.create_consumer(workers=workers, periodic=periodic, worker_type="thread")
+    # An idle worker looks for work at least every second (Redis wakes it at once anyway).
+    consumer = queue.queue.create_consumer(workers=workers, periodic=periodic, worker_type="thread",
+                                           max_delay=1.0)
     consumer.run()
 
 
