@@ -68,7 +68,8 @@ def test_an_old_file_only_counts_once_a_day_old(backend, app, db):
     assert orphaned_keys(utcnow()) == [orphan]
 
 
-def test_a_partial_file_of_an_upload_cut_short_is_swept_in_a_folder(app, db):
+@pytest.mark.parametrize("backend", ["folder"], indirect=True)
+def test_a_partial_file_of_an_upload_cut_short_is_swept_in_a_folder(backend, app, db):
     root = Path(app.config["STORAGE_PATH"])
     partial = root / "ab" / ("ab" + "0" * 62 + ".partial")
     partial.parent.mkdir(parents=True)
