@@ -135,6 +135,11 @@ def is_focal_point_for(user, application) -> bool:
     return candidate_for(user, application.id) is not None
 
 
+def can_view_jobs(user) -> bool:
+    """The list of the office's background work (coordinators see the calls' jobs, admins all)."""
+    return _has(user, Role.admin) or _has(user, Role.coordinator)
+
+
 def can_view_job(user, job) -> bool:
     """A job's progress and result: whoever started it, and the office for a call's work
     (coordinators) or anything (admins)."""

@@ -321,6 +321,7 @@ ROUTES = {
     # Someone else's message does not exist for anyone but its recipients.
     "messages.read_message": ("GET", _MessagePage("/messages/{message_id}"), NOT_OWNER),
     # Someone else's job exists for admins alone (and for coordinators when it is a call's).
+    "jobs.list_jobs": ("GET", "/manage/jobs", COORDINATOR_OR_ADMIN),
     "jobs.show": ("GET", _JobPage("/jobs/{job_id}"), {**NOT_OWNER, "admin": 200}),
     "jobs.status": ("GET", _JobPage("/jobs/{job_id}/status"), {**NOT_OWNER, "admin": 200}),
     "jobs.retry": ("POST", _JobPage("/jobs/{job_id}/retry"), {**NOT_OWNER, "admin": 302}),
@@ -422,6 +423,7 @@ PREDICATES = {
     "is_signed_in": {"applicant", "reviewer", "coordinator", "admin", "nominator"},
     "can_endorse": {"nominator"},
     "can_manage_privacy_notice": {"admin"},
+    "can_view_jobs": {"admin", "coordinator"},
 }
 
 

@@ -117,3 +117,25 @@ def test_the_starter_sees_their_own_job(client, login_as, create_user):
     job = make_job(started_by_id=applicant.id)
 
     assert client.get(f"/jobs/{job.id}").status_code == 200
+
+
+def test_the_office_lists_the_calls_work_with_failures_and_their_error_ids(
+        client, login_as, coordinator, create_user, create_call, count_queries):
+    call = create_call()
+    admin_job = make_job(kind="test-once", started_by_id=create_user(roles=("admin",)).id,
+                         state=JobState.FAILED, error_id="ffeeddccbbaa")  # no call: admins'
+    failed = make_job(call_id=call.id, state=JobState.FAILED, error_id="0a1b2c3d4e5f")
+    running = make_job(call_id=call.id, done=1, total=4, started_by_id=coordinator.id)
+    login_as(coordinator)
+
+    page = client.get("/manage/jobs").get_data(as_text=True)
+
+    assert f'href="/jobs/{running.id}">Counting</a>' in page
+    assert "Running (25 %)" in page and "Fellowship call" in page
+    assert f'href="/jobs/{failed.id}"' in page and "<code>0a1b2c3d4e5f</code>" in page
+    assert f'href="/jobs/{admin_job.id}"' not in page
+    # The queries do not grow with the rows.
+    few = count_queries(lambda: client.get("/manage/jobs"))
+    for _ in range(10):
+        make_job(call_id=call.id, started_by_id=coordinator.id)
+    assert count_queries(lambda: client.get("/manage/jobs")) == few
