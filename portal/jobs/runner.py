@@ -148,6 +148,7 @@ def sweep_jobs(now: datetime | None = None) -> int:
     stale = now - timedelta(seconds=config["JOBS_STALE_AFTER"])
     dead = db.session.scalars(sa.select(Job.id).where(
         Job.state == JobState.RUNNING, Job.heartbeat_at < stale)).all()
+    revived = []
     for job_id in dead:
         job = db.session.get(Job, job_id)
         current_app.logger.warning("job %s lost its worker (attempt %s)", job_id, job.attempts)
@@ -160,14 +161,16 @@ def sweep_jobs(now: datetime | None = None) -> int:
         else:
             job.state = JobState.QUEUED
             job.run_after = None
+            revived.append(job_id)
     db.session.commit()
     waiting = db.session.scalars(sa.select(Job.id).where(
-        Job.state == JobState.QUEUED,
+        Job.state == JobState.QUEUED, Job.id.not_in(revived),
         sa.or_(Job.run_after.is_(None), Job.run_after <= now),
         Job.created_at < now - timedelta(seconds=config["JOBS_RESEND_AFTER"]))).all()
-    for job_id in waiting:
+    # A dead worker's job is sent at once: its message was taken off the queue with it.
+    for job_id in [*revived, *waiting]:
         job_queue.enqueue_job(job_id)
-    return len(waiting)
+    return len(revived) + len(waiting)
 
 
 def _retry_allowed(job: Job) -> bool:

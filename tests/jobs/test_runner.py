@@ -208,3 +208,21 @@ def test_periodic_work_is_registered_for_the_worker(app):
     periodic_names = {task.name for task in queue._registry.periodic_tasks}
     assert {"periodic:sweep-jobs", "periodic:send-outbox"} <= periodic_names
     assert "test-count" in KINDS
+
+
+def test_a_dead_worker_s_job_is_sent_again_at_once_not_after_the_resend_delay(app, create_call):
+    # Its message went with the killed worker: waiting JOBS_RESEND_AFTER for a "lost message"
+    # would leave it queued for minutes after a new worker's start-up sweep.
+    app.config.update(JOBS_STALE_AFTER=60, JOBS_RESEND_AFTER=3600)
+    call = create_call()
+    job = Job(kind="test-count", call_id=call.id, state=JobState.RUNNING, attempts=1,
+              lock_key=lock_key("test-count", call.id), params={"n": 2},
+              started_at=utcnow() - timedelta(minutes=2), heartbeat_at=utcnow() - timedelta(minutes=2))
+    db.session.add(job)
+    db.session.commit()
+
+    assert runner.sweep_jobs() == 1
+    db.session.commit()
+
+    job = db.session.get(Job, job.id)
+    assert (job.state, job.attempts, job.result) == (JobState.DONE, 2, {"counted": 2})
