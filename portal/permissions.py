@@ -150,6 +150,17 @@ def can_view_job(user, job) -> bool:
     return _has(user, Role.admin) or (job.call_id is not None and _has(user, Role.coordinator))
 
 
+def can_download_export(user, job) -> bool:
+    """The file a job made of a call's data (an export, the documents archive): coordinators."""
+    return job.call_id is not None and _has(user, Role.coordinator)
+
+
+def can_download_own_data(user, job) -> bool:
+    """The file of a person's own data: that person only, whoever started the job."""
+    return (is_signed_in(user) and job.call_id is None
+            and (job.params or {}).get("user_id") == user.id)
+
+
 def require(predicate):
     """View decorator: 401 (to the login page) for visitors, 403 for the signed-in."""
 

@@ -105,6 +105,8 @@ FORM_DATA = {
     "privacy.accept_notice": {"version": "1", "accept": "y", "next": "/"},
     "privacy.new_notice": {},
     "jobs.retry": {},
+    "reports.export": {},
+    "privacy.download_data": {},
     "privacy.edit_notice": {"text_en": "Changed", "text_ru": "Изменено"},
     "privacy.publish_notice": {"confirm": "y"},
     "privacy.delete_account": {"password": "correct horse battery staple", "confirm": "y"},

@@ -105,6 +105,32 @@ class _JobPage(str):
         return str(self).format(**{**ids, "job_id": job.id})
 
 
+class _JobFile(str):
+    """The address of a file a done job made: an export of the call given as `call_id` (its
+    coordinators download it), else the own data of the user given as `user_id` (only they)."""
+
+    def format(self, **ids):
+        import io
+
+        from portal.extensions import db
+        from portal.jobs.models import Job, JobState
+        from portal.storage import storage
+
+        stored = storage().save(io.BytesIO(b"a,b\n"), max_size=100)
+        result = {"key": stored.key, "name": "file.csv", "content_type": "text/csv",
+                  "size": stored.size}
+        if "call_id" in ids:
+            job = Job(kind="export-applications-csv", call_id=ids["call_id"], result=result,
+                      state=JobState.DONE)
+        else:
+            job = Job(kind="data-download", started_by_id=ids["user_id"], state=JobState.DONE,
+                      params={"user_id": ids["user_id"], "lock": f"user:{ids['user_id']}"},
+                      result=result)
+        db.session.add(job)
+        db.session.commit()
+        return str(self).format(**{**ids, "job_id": job.id})
+
+
 class _NoticePage(str):
     """A page of a draft of the privacy notice (one is made for it)."""
 
@@ -260,14 +286,10 @@ ROUTES = {
     "endorsements.request_endorsement": ("POST", "/applications/{application_id}/endorsement",
                                          NOT_OWNER),
     "reports.index": ("GET", "/manage/calls/{call_id}/reports", COORDINATOR_ONLY),
-    "reports.applications_csv": ("GET", "/manage/calls/{call_id}/exports/applications.csv",
-                                 COORDINATOR_ONLY),
-    "reports.applications_xlsx": ("GET", "/manage/calls/{call_id}/exports/applications.xlsx",
-                                  COORDINATOR_ONLY),
-    "reports.reviews_csv": ("GET", "/manage/calls/{call_id}/exports/reviews.csv",
-                            COORDINATOR_ONLY),
-    "reports.documents_zip": ("GET", "/manage/calls/{call_id}/exports/documents.zip",
-                              COORDINATOR_ONLY),
+    # Starts the job building the file, then on to its progress page.
+    "reports.export": ("POST", "/manage/calls/{call_id}/exports/documents.zip", COORDINATOR_POST),
+    "reports.download_export": ("GET", _JobFile("/manage/calls/{call_id}/exports/files/{job_id}"),
+                                COORDINATOR_ONLY),
     "reports.dossier": ("GET", "/manage/applications/{application_id}/dossier.pdf",
                         COORDINATOR_ONLY),
     "privacy.travel_csv": ("GET", "/manage/calls/{call_id}/exports/travel.csv", COORDINATOR_ONLY),
@@ -334,7 +356,10 @@ ROUTES = {
     "privacy.publish_notice": ("POST", _NoticePage("/admin/privacy/{notice_id}/publish"),
                                ADMIN_POSTS),
     "privacy.my_data": ("GET", "/account/data", SIGNED_IN),
-    "privacy.download_data": ("GET", "/account/data.zip", SIGNED_IN),
+    # Starts the job preparing one's data, then on to its progress page.
+    "privacy.download_data": ("POST", "/account/data.zip", dict.fromkeys(ROLES, 302)),
+    # Someone else's data: no one else may have it, admins neither.
+    "privacy.download_data_file": ("GET", _JobFile("/account/data/{job_id}.zip"), NOT_OWNER),
     "privacy.delete_account": ("GET", "/account/delete", SIGNED_IN),
 }
 
@@ -437,6 +462,7 @@ def test_predicate_matrix(name, role):
 def test_every_predicate_is_in_the_matrix():
     # These take an object as well as the user; tests/applications check them per object.
     per_object = {"can_change_roles", "can_view_application", "is_owner", "is_assigned_reviewer",
-                  "can_download_for_review", "is_focal_point_for", "can_view_job"}
+                  "can_download_for_review", "is_focal_point_for", "can_view_job",
+                  "can_download_export", "can_download_own_data"}
     names = set(permissions.TEMPLATE_PREDICATES) - per_object
     assert names == set(PREDICATES)

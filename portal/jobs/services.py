@@ -12,34 +12,42 @@ from portal.jobs.models import Job, JobState
 from portal.jobs.registry import KINDS
 
 
-def lock_key(kind: str, call_id: int | None) -> str:
+def lock_key(kind: str, call_id: int | None, lock: str | None = None) -> str:
+    if lock is not None:  # work of another scope than a call: one person's data
+        return f"{kind}:{lock}"
     return f"{kind}:{call_id if call_id is not None else '-'}"
 
 
-def active_job(kind: str, call_id: int | None) -> Job | None:
-    """The job of this kind queued or running for the call, if any."""
-    return db.session.scalar(sa.select(Job).where(Job.lock_key == lock_key(kind, call_id)))
+def active_job(kind: str, call_id: int | None, lock: str | None = None) -> Job | None:
+    """The job of this kind queued or running for the call (or under `lock`), if any."""
+    return db.session.scalar(sa.select(Job).where(Job.lock_key == lock_key(kind, call_id, lock)))
 
 
-def start_job(kind: str, *, call=None, user=None, params: dict | None = None) -> tuple[Job, bool]:
+def start_job(kind: str, *, call=None, user=None, params: dict | None = None,
+              lock: str | None = None) -> tuple[Job, bool]:
     """Queue a job of `kind` for the call; (job, True). When the same kind is already queued or
     running for the call, that job and False: the same work never runs twice at once.
+    `lock` (e.g. f"user:{user.id}") scopes "the same work" otherwise than by call; it is kept in
+    the params under "lock", so that "try again" takes the same one.
 
     Flushes; the caller commits, and the job is sent to the queue once the commit is done."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     call_id = call.id if call is not None else None
-    existing = active_job(kind, call_id)
+    params = dict(params or {})
+    if lock is not None:
+        params["lock"] = lock
+    existing = active_job(kind, call_id, lock)
     if existing is not None:
         return existing, False
     job = Job(kind=kind, call_id=call_id, started_by_id=getattr(user, "id", None),
-              params=params or {}, state=JobState.QUEUED, lock_key=lock_key(kind, call_id),
+              params=params, state=JobState.QUEUED, lock_key=lock_key(kind, call_id, lock),
               max_attempts=KINDS[kind].max_attempts)
     try:
         with db.session.begin_nested():
             db.session.add(job)
     except sa.exc.IntegrityError:  # another request started it a moment ago
-        existing = active_job(kind, call_id)
+        existing = active_job(kind, call_id, lock)
         if existing is None:
             raise
         return existing, False
@@ -62,13 +70,13 @@ def _send_after_commit(job_id: int) -> None:
 
 def retry_job(job: Job, *, user=None) -> tuple[Job, bool]:
     """Start a failed job's work again, with the same call and parameters."""
-    call_id = job.call_id
-    existing = active_job(job.kind, call_id)
+    call_id, lock = job.call_id, (job.params or {}).get("lock")
+    existing = active_job(job.kind, call_id, lock)
     if existing is not None:
         return existing, False
     fresh = Job(kind=job.kind, call_id=call_id, started_by_id=getattr(user, "id", None),
                 params=dict(job.params or {}), state=JobState.QUEUED,
-                lock_key=lock_key(job.kind, call_id), max_attempts=job.max_attempts)
+                lock_key=lock_key(job.kind, call_id, lock), max_attempts=job.max_attempts)
     db.session.add(fresh)
     db.session.flush()
     _send_after_commit(fresh.id)

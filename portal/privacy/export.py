@@ -1,14 +1,15 @@
 """Everything the portal holds about a person, as one ZIP: data.json and their documents.
 
-Read from every package (privacy comes last in the domain's order). Built in memory and sent
-at once: moving a large one off the request path is issue 16's.
+Read from every package (privacy comes last in the domain's order). Built by a job
+(portal/privacy/download.py) into a stored file that only the person may download.
 """
 
-import io
 import json
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 import sqlalchemy as sa
 
@@ -24,6 +25,8 @@ from portal.messages.models import Message, MessageRecipient
 from portal.reviews.models import Assignment, Review
 from portal.selection.models import Offer
 from portal.storage import storage, write_to_zip
+
+SPOOL_LIMIT = 8 * 1024 * 1024  # beyond this the archive is built on disk, not in memory
 
 
 @dataclass
@@ -185,24 +188,33 @@ def data(user: User, *, now: datetime) -> dict:
     }
 
 
-def build_archive(user: User, *, now: datetime) -> io.BytesIO:
-    """The ZIP: data.json, then every document of the person's applications still in storage.
-    Audited (privacy.data_downloaded)."""
+def build_archive(user: User, *, now: datetime, progress=None) -> BinaryIO:
+    """The ZIP (rewound, in a temporary file; the caller closes it): data.json, then every
+    document of the person's applications still in storage. `progress` (a job's) is told the
+    step "documents" with their number, and each document done. Its download is audited."""
     content = data(user, now=now)
-    buffer = io.BytesIO()
+    applications = _applications(user)
+    if progress is not None:
+        progress.step("documents", total=sum(len(a.documents) for a in applications))
+    buffer = tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(content, ensure_ascii=False, indent=2,
                                                  default=str))
-        for application in _applications(user):
+        for application in applications:
             for document in application.documents:
                 if storage().exists(document.storage_key):
                     write_to_zip(archive, document.storage_key,
                                  document_path(application, document),
                                  compress_type=zipfile.ZIP_DEFLATED)
+                if progress is not None:
+                    progress.advance()
     buffer.seek(0)
-    record_event("privacy.data_downloaded", actor=user, obj=user,
-                 applications=len(content["applications"]))
     return buffer
+
+
+def record_download(user: User, *, applications: int) -> None:
+    """Audit a person's download of their data (privacy.data_downloaded)."""
+    record_event("privacy.data_downloaded", actor=user, obj=user, applications=applications)
 
 
 def archive_name(now: datetime) -> str:

@@ -25,8 +25,7 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.permissions import can_export_travel, require
 from portal.privacy import bp
-from portal.reports.exports import Table, csv_bytes, export_filename, xlsx_bytes
-from portal.reports.views import CSV, XLSX
+from portal.reports.exports import CSV, XLSX, Table, csv_bytes, export_filename, xlsx_bytes
 
 # The selected fellows who hold their place.
 TRAVEL_STATES = (ApplicationState.accepted,)

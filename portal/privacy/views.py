@@ -3,7 +3,7 @@
 Each view: load, check, validate, call one service, commit, redirect.
 """
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -12,8 +12,10 @@ from portal.accounts.models import PrivacyNotice
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
-from portal.permissions import can_manage_privacy_notice, is_signed_in, require
-from portal.privacy import bp, deletion, export, hooks, notices
+from portal.jobs.files import file_key, send_job_file
+from portal.jobs.models import Job
+from portal.permissions import can_download_own_data, can_manage_privacy_notice, is_signed_in, require
+from portal.privacy import bp, deletion, download, export, hooks, notices
 from portal.privacy.forms import AcceptForm, DeleteAccountForm, NoticeForm, PublishForm
 from portal.security import safe_next_url
 
@@ -111,16 +113,42 @@ def publish_notice(notice_id: int):
 @bp.route("/account/data")
 @require(is_signed_in)
 def my_data():
-    return render_template("privacy/my_data.html", summary=export.summary(current_user))
+    job = download.current_job(current_user)
+    return render_template("privacy/my_data.html", summary=export.summary(current_user),
+                           job=job, download_url=download.download_url(job) if job else None,
+                           kept_until=download.kept_until(job) if job else None,
+                           days=download.DATA_DOWNLOAD_DAYS)
 
 
-@bp.route("/account/data.zip")
+# The old direct download's address: a GET shows the page with the button (it must start
+# nothing), a POST starts the job preparing the file.
+@bp.route("/account/data.zip", methods=["GET", "POST"])
 @require(is_signed_in)
 def download_data():
-    archive = export.build_archive(current_user, now=utcnow())
-    db.session.commit()  # the download is audited
-    return send_file(archive, mimetype="application/zip", as_attachment=True,
-                     download_name=export.archive_name(utcnow()))
+    if request.method == "GET":
+        return redirect(url_for("privacy.my_data"))
+    job, started = download.start_data_download(current_user)
+    db.session.commit()  # the job runs once this commits
+    if not started:
+        flash(_("Your data is already being prepared: here is its progress."), "info")
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.route("/account/data/<int:job_id>.zip")
+@require(is_signed_in)
+def download_data_file(job_id: int):
+    """The prepared file of one's own data: nobody else's, and only while it is kept."""
+    job = db.session.get(Job, job_id)
+    if (job is None or job.kind != download.KIND or file_key(job) is None
+            or not can_download_own_data(current_user, job)):
+        abort(404)
+    try:
+        response = send_job_file(job)
+    except FileNotFoundError:
+        abort(404)
+    export.record_download(current_user, applications=job.result.get("applications", 0))
+    db.session.commit()
+    return response
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

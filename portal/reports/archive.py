@@ -61,10 +61,12 @@ def question_numbers(call) -> dict[int, tuple[int, str]]:
     return {q.id: (n, q.text("text")) for n, q in enumerate(questions, start=1)}
 
 
-def documents_archive(call) -> tempfile.SpooledTemporaryFile:
-    """Build the archive into a temporary file (rewound); the caller sends and closes it.
+def documents_archive(call, progress=None) -> tempfile.SpooledTemporaryFile:
+    """Build the archive into a temporary file (rewound); the caller stores and closes it.
 
     Each file is copied from storage in chunks, so the documents are never all in memory.
+    `progress` (a job's, portal/jobs/registry.Progress) is told the step "documents" with
+    their number, and each document done.
     """
     files = storage()
     manifest = Table([_("File in the archive"), _("Reference number"), _("Applicant"),
@@ -72,8 +74,11 @@ def documents_archive(call) -> tempfile.SpooledTemporaryFile:
                       "SHA-256", _("Question")], [])
     numbers = question_numbers(call)
     archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT)
+    applications = archived_applications(call.id)
+    if progress is not None:
+        progress.step("documents", total=sum(len(a.documents) for a in applications))
     with zipfile.ZipFile(archive, "w") as zf:
-        for application in archived_applications(call.id):
+        for application in applications:
             counts = Counter()
             for document in application.documents:
                 number, question = numbers.get(document.question_id, (None, ""))
@@ -94,6 +99,8 @@ def documents_archive(call) -> tempfile.SpooledTemporaryFile:
                                       document.size, document.sha256,
                                       _("%(number)d. %(question)s", number=number,
                                         question=question) if number else ""])
+                if progress is not None:
+                    progress.advance()
         zf.writestr("manifest.csv", csv_bytes(manifest))
     archive.seek(0)
     return archive

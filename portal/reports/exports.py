@@ -7,6 +7,7 @@ is neutralized, so an applicant cannot plant one in the coordinator's Excel.
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -22,6 +23,8 @@ from portal.phrases import LANGUAGE_NAMES
 from portal.reports.answers import call_answers, exported_questions
 from portal.selection.queries import RankingRow, call_ranking
 
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is a formula (or can start one) in Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How a moment reads in a CSV cell, and how a spreadsheet shows an XLSX date cell.
@@ -156,12 +159,16 @@ def reviewer_names(ranking: list[RankingRow]) -> dict[int, str]:
 
 # --- writers ----------------------------------------------------------------------------------
 
-def csv_bytes(table: Table) -> bytes:
-    """UTF-8 with a byte order mark, which Excel needs to read Cyrillic correctly."""
+def csv_bytes(table: Table, advance: Callable[[], None] | None = None) -> bytes:
+    """UTF-8 with a byte order mark, which Excel needs to read Cyrillic correctly.
+    `advance()` is called after each row (a job's progress)."""
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow([neutralize(h) for h in table.headers])
-    writer.writerows([[_csv_value(v) for v in row] for row in table.rows])
+    for row in table.rows:
+        writer.writerow([_csv_value(v) for v in row])
+        if advance is not None:
+            advance()
     return text.getvalue().encode("utf-8-sig")
 
 
@@ -173,8 +180,10 @@ def _csv_value(value):
     return neutralize(value)
 
 
-def xlsx_bytes(sheets: list[tuple[str, Table]]) -> bytes:
-    """A workbook with one sheet per (title, table); numbers stay numbers."""
+def xlsx_bytes(sheets: list[tuple[str, Table]], advance: Callable[[], None] | None = None
+               ) -> bytes:
+    """A workbook with one sheet per (title, table); numbers stay numbers. `advance()` is
+    called after each row (a job's progress)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -192,6 +201,8 @@ def xlsx_bytes(sheets: list[tuple[str, Table]]) -> bytes:
         sheet.append(header)
         for row in table.rows:
             sheet.append([_xlsx_cell(sheet, v) for v in row])
+            if advance is not None:
+                advance()
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,70 +1,62 @@
 """The coordinator's downloads of a call: every one is logged, since personal data leaves."""
 
-import io
-
-from flask import abort, render_template, send_file
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.applications.models import Application, ApplicationState
 from portal.audit.services import record_event
 from portal.calls.models import Call
-from portal.database import utcnow
 from portal.extensions import db
-from portal.permissions import can_manage_applications, require
+from portal.jobs.files import file_key, send_job_file
+from portal.jobs.models import Job
+from portal.permissions import can_download_export, can_manage_applications, require
 from portal.reports import bp
-from portal.reports.archive import documents_archive
 from portal.reports.dossier import dossier_applications, dossier_pdf
-from portal.reports.exports import applications_export, csv_bytes, export_filename, xlsx_bytes
+from portal.reports.jobs import BY_KIND, EXPORTS, export_links, start_export
 
-CSV = "text/csv; charset=utf-8"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_NAMES = ", ".join(f'"{name}"' for name in EXPORTS)
 
 
 @bp.route("/manage/calls/<int:call_id>/reports")
 @require(can_manage_applications)
 def index(call_id: int):
     call = db.get_or_404(Call, call_id)
-    return render_template("reports/index.html", call=call, rows=dossier_applications(call.id))
+    return render_template("reports/index.html", call=call, rows=dossier_applications(call.id),
+                           exports=export_links(call))
 
 
-@bp.route("/manage/calls/<int:call_id>/exports/applications.csv")
+# The old direct downloads' addresses: a GET shows the page with the buttons (it must start
+# nothing: a link preview or a crawler would), a POST starts the job building the file.
+@bp.route(f"/manage/calls/<int:call_id>/exports/<any({EXPORT_NAMES}):name>",
+          methods=["GET", "POST"])
 @require(can_manage_applications)
-def applications_csv(call_id: int):
+def export(call_id: int, name: str):
     call = db.get_or_404(Call, call_id)
-    applications, _reviews = applications_export(call)
-    return _download(call, "export.applications_csv", csv_bytes(applications),
-                     export_filename(call, "applications", "csv", utcnow().date()), CSV)
+    if request.method == "GET":
+        return redirect(url_for("reports.index", call_id=call.id))
+    job, started = start_export(call, name, user=current_user)
+    db.session.commit()  # the job runs once this commits
+    if not started:
+        flash(_("This file is already being prepared: here is its progress."), "info")
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
-@bp.route("/manage/calls/<int:call_id>/exports/reviews.csv")
+@bp.route("/manage/calls/<int:call_id>/exports/files/<int:job_id>")
 @require(can_manage_applications)
-def reviews_csv(call_id: int):
-    call = db.get_or_404(Call, call_id)
-    _applications, reviews = applications_export(call)
-    return _download(call, "export.reviews_csv", csv_bytes(reviews),
-                     export_filename(call, "reviews", "csv", utcnow().date()), CSV)
-
-
-@bp.route("/manage/calls/<int:call_id>/exports/applications.xlsx")
-@require(can_manage_applications)
-def applications_xlsx(call_id: int):
-    call = db.get_or_404(Call, call_id)
-    applications, reviews = applications_export(call)
-    content = xlsx_bytes([(_("Applications"), applications), (_("Reviews"), reviews)])
-    return _download(call, "export.applications_xlsx", content,
-                     export_filename(call, "applications", "xlsx", utcnow().date()), XLSX)
-
-
-@bp.route("/manage/calls/<int:call_id>/exports/documents.zip")
-@require(can_manage_applications)
-def documents_zip(call_id: int):
-    call = db.get_or_404(Call, call_id)
-    archive = documents_archive(call)
-    record_event("export.documents_zip", actor=current_user, obj=call)
+def download_export(call_id: int, job_id: int):
+    """The file a done export job of this call made, under the name it always had."""
+    job = db.session.get(Job, job_id)
+    if (job is None or job.call_id != call_id or job.kind not in BY_KIND
+            or file_key(job) is None or not can_download_export(current_user, job)):
+        abort(404)
+    try:
+        response = send_job_file(job)
+    except FileNotFoundError:
+        abort(404)
+    record_event(BY_KIND[job.kind].action, actor=current_user, obj=db.session.get(Call, call_id))
     db.session.commit()
-    return send_file(archive, mimetype="application/zip", as_attachment=True,
-                     download_name=export_filename(call, "documents", "zip", utcnow().date()))
+    return response
 
 
 @bp.route("/manage/applications/<int:application_id>/dossier.pdf")
@@ -78,10 +70,3 @@ def dossier(application_id: int):
     db.session.commit()
     return send_file(pdf, mimetype="application/pdf", as_attachment=True,
                      download_name=f"{application.reference}-dossier.pdf")
-
-
-def _download(call, action: str, content: bytes, filename: str, mimetype: str):
-    record_event(action, actor=current_user, obj=call)
-    db.session.commit()
-    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True,
-                     download_name=filename)

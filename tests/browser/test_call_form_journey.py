@@ -137,6 +137,16 @@ def fetch(page, path: str):
     return page.request.get(path)
 
 
+def export(page, call_id: int, button: str):
+    """An export of the call: its button on the reports page starts the job, whose page links
+    to the file when it is done."""
+    page.goto(f"/manage/calls/{call_id}/reports")
+    page.get_by_role("button", name=button, exact=True).click()
+    link = page.locator("#job-result-link")
+    expect(link).to_be_visible()
+    return fetch(page, link.get_attribute("href"))
+
+
 # --- The coordinator builds the form ------------------------------------------------------------
 
 KIND_LABELS = {QuestionKind.short_text: "Short text",
@@ -469,11 +479,11 @@ def test_coordinator_builds_a_form_applicant_answers_it_in_russian_and_blind_rev
         assert without_spaces(value) in dossier, f"{value!r} is not in the dossier"
     assert without_spaces(start_en) in dossier or without_spaces("March 1, 2027") in dossier
 
-    csv_text = fetch(coordinator, f"/manage/calls/{ids['call']}/exports/applications.csv").text()
+    csv_text = export(coordinator, ids["call"], "Applications (CSV)").text()
     [csv_row] = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
     assert [csv_row.get(text_en) for _kind, text_en, _ru, _settings in QUESTIONS] == [
         *english[:6], START, DIPLOMA]
-    xlsx = fetch(coordinator, f"/manage/calls/{ids['call']}/exports/applications.xlsx")
+    xlsx = export(coordinator, ids["call"], "Applications and reviews (Excel)")
     assert xlsx.ok
     from openpyxl import load_workbook
 

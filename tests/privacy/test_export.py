@@ -1,7 +1,9 @@
 """A person's own data, as one ZIP: data.json and their documents."""
 
+import html
 import io
 import json
+import re
 import zipfile
 
 import sqlalchemy as sa
@@ -66,14 +68,27 @@ def test_someone_elses_data_is_not_in_the_archive(create_user, create_applicatio
     assert content["applications"] == []
 
 
-def test_download_through_the_page_is_audited(client, login_as, create_user,
+def test_download_through_the_page_is_audited(client, forms, login_as, create_user,
                                               create_application):
     applicant = login_as(create_user())
     create_application(applicant=applicant, complete=True)
-    assert "Download your data" in client.get("/account/data").get_data(as_text=True)
-    response = client.get("/account/data.zip")
+    assert "Prepare your data" in client.get("/account/data").get_data(as_text=True)
+    response = download_own_data(client, forms)
     assert (response.status_code, response.mimetype) == (200, "application/zip")
+    assert re.fullmatch(r"attachment; filename=my-data-\d{4}-\d\d-\d\d\.zip",
+                        response.headers["Content-Disposition"])
     assert len(_archive(response).namelist()) == 3  # data.json and two documents
     events = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "privacy.data_downloaded")).all()
     assert [(e.actor_id, e.details) for e in events] == [(applicant.id, {"applications": 1})]
+
+
+def download_own_data(client, forms):
+    """The button (a POST) starts the job, which runs inline in the tests; the job's page links
+    to the file."""
+    started = forms.post("/account/data.zip", page="/account/data")
+    assert (started.status_code, started.headers["Location"].split("/")[1]) == (302, "jobs")
+    progress = client.get(started.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'id="job-result-link" href="([^"]+)"', progress)
+    assert link, progress
+    return client.get(html.unescape(link.group(1)))

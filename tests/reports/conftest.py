@@ -1,5 +1,7 @@
 """A small hand-made call: two criteria, three ranked applications, one ineligible."""
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -14,6 +16,22 @@ MARKS = {
     "third": {"a": (3, 3)},                # one review of two expected: missing
 }
 COMMENTS = {"a": "=HYPERLINK(\"http://x\") Сильный кандидат", "b": "Clear project plan"}
+
+
+@pytest.fixture
+def download(client, forms):
+    """download(url): an export at its address, as a coordinator gets it: the button (a POST)
+    starts its job, which runs inline in the tests, and the job's page links to the file."""
+
+    def fetch(url):
+        page = url.rsplit("/exports/", 1)[0] + "/reports"
+        started = forms.post(url, page=page)
+        assert (started.status_code, started.headers["Location"].split("/")[1]) == (302, "jobs")
+        progress = client.get(started.headers["Location"]).get_data(as_text=True)
+        link = re.search(r'id="job-result-link" href="([^"]+)"', progress)
+        assert link, progress
+        return client.get(html.unescape(link.group(1)))
+    return fetch
 
 
 @pytest.fixture

@@ -26,14 +26,14 @@ def test_dossier_shows_every_answer_to_the_questions(client, login_as, coordinat
         assert expected in text, expected
 
 
-def test_documents_zip_names_files_by_their_question_number(client, login_as, coordinator,
+def test_documents_zip_names_files_by_their_question_number(download, client, login_as, coordinator,
                                                             reviewed_call):
     call, apps = reviewed_call
     questions = add_questions(call)
     attach(apps["first"], questions["report"], name="study.pdf")
     attach(apps["second"], questions["report"], name="other.pdf")
     login_as(coordinator)
-    response = client.get(f"/manage/calls/{call.id}/exports/documents.zip")
+    response = download(f"/manage/calls/{call.id}/exports/documents.zip")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     # The report is the form's 8th question: 2 professional, 1 motivation, then 5 of its own.
     first, second = apps["first"].reference, apps["second"].reference
