@@ -22,6 +22,7 @@ import http.client
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -397,6 +398,7 @@ def cluster(tmp_path_factory):
     finally:
         processes.stop_all()
         smtp.stop()
+        shutil.rmtree(proxy_tmp, ignore_errors=True)
         for log in sorted(workdir.glob("*.log")):  # kept for a failure's report
             text = log.read_text(errors="replace")
             if "Traceback" in text:
