@@ -65,7 +65,10 @@ def _send_after_commit(job_id: int) -> None:
             with app.app_context():
                 job_queue.enqueue_job(job_id)
         else:
-            job_queue.enqueue_job(job_id)
+            try:
+                job_queue.enqueue_job(job_id)
+            except Exception:  # noqa: BLE001 - the queue is down: the sweep sends it later
+                app.logger.exception("job %s could not be sent to the queue; the sweep will", job_id)
 
 
 def retry_job(job: Job, *, user=None) -> tuple[Job, bool]:

@@ -226,3 +226,32 @@ def test_a_dead_worker_s_job_is_sent_again_at_once_not_after_the_resend_delay(ap
 
     job = db.session.get(Job, job.id)
     assert (job.state, job.attempts, job.result) == (JobState.DONE, 2, {"counted": 2})
+
+
+@pytest.fixture
+def queue_down(app_config, tmp_path):
+    app_config["JOBS_IMMEDIATE"] = False
+    app_config["JOBS_SQLITE_PATH"] = str(tmp_path / "jobs.sqlite")
+
+
+def test_a_queue_that_is_down_loses_no_job(queue_down, app, create_call, monkeypatch, caplog):
+    from portal.jobs import queue as job_queue
+
+    def refuse(job_id, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(job_queue, "enqueue_job", refuse)
+    job, _ = start_job("test-count", call=create_call())
+
+    db.session.commit()  # the commit stands; the page goes on
+
+    assert db.session.get(Job, job.id).state == JobState.QUEUED
+    assert f"job {job.id} could not be sent to the queue" in caplog.text
+    monkeypatch.undo()
+    # Once the queue is back, the sweep sends it (here: read from the queue file).
+    db.session.execute(sa.update(Job).where(Job.id == job.id)
+                       .values(created_at=utcnow() - timedelta(minutes=5)))
+    db.session.commit()
+    assert runner.sweep_jobs() == 1
+    assert job_queue.queue.pending_count() == 1
+    job_queue.queue.flush()
