@@ -45,7 +45,14 @@ def raise_inputs(call_id: int) -> None:
     _raise(db.session, "inputs", {call_id})
 
 
+# session.info key: the calls whose `inputs` this transaction raised (their kept rankings are stale;
+# portal/selection/jobs.py computes them again once it commits).
+INPUTS_RAISED = "portal.stamps.inputs_raised"
+
+
 def _raise(session, counter: str, call_ids: set[int]) -> None:
+    if counter == "inputs":
+        session.info.setdefault(INPUTS_RAISED, set()).update(call_ids)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     column = getattr(RankingStamp, counter)

@@ -6,7 +6,7 @@ from flask import Blueprint
 
 bp = Blueprint("selection", __name__, template_folder="templates")
 
-from portal.selection import commands, views  # noqa: E402,F401
+from portal.selection import commands, jobs, views  # noqa: E402,F401
 
 
 @bp.app_template_filter("points")

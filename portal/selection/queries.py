@@ -99,7 +99,11 @@ def review_scores(scores: dict | None, criteria_ids: set[int]) -> dict[int, int]
 def ranking_fingerprint(call) -> tuple:
     """What the scores are kept under: the call (its id and creation, as an id can be used again
     after a call is deleted), the rules and the call's `inputs` counter."""
-    return (RULES_VERSION, call.id, call.created_at, read_stamps(call.id)[0])
+    return fingerprint_of(call.id, call.created_at, read_stamps(call.id)[0])
+
+
+def fingerprint_of(call_id: int, created_at, inputs: int) -> tuple:
+    return (RULES_VERSION, call_id, created_at, inputs)
 
 
 def _compute(call) -> list[RankedApplication]:
@@ -187,6 +191,18 @@ def _keep(cache: "_RankingCache", key: tuple, fingerprint: tuple, value) -> None
         cache.put(key, fingerprint, value)
 
 
+def refresh_ranking(call) -> bool:
+    """Compute the call's scores and keep them for every host, unless the table holds them already
+    (the ranking job, jobs.py). True if they were computed. Ends the session's transaction (see
+    shared_ranking.store_now); the caller commits."""
+    fingerprint = ranking_fingerprint(call)
+    if shared_ranking.is_fresh(call.id, fingerprint):
+        return False
+    ranked = _compute(call)
+    shared_ranking.store_now(call.id, fingerprint, ranked)
+    return True
+
+
 def ranked_scores(call) -> list[RankedApplication]:
     """The call's pool in ranking order with its scores (see ranking.py); computed when it changed."""
     return _ranked(call, ranking_fingerprint(call))
@@ -233,7 +249,7 @@ def ranking_table(call) -> list[RankingRow]:
 def ranking_table_and_key(call) -> tuple[list[RankingRow], tuple]:
     """`ranking_table` and the key it is kept under, for what callers keep beside it."""
     inputs, decisions_stamp = read_stamps(call.id)
-    fingerprint = (RULES_VERSION, call.id, call.created_at, inputs)
+    fingerprint = fingerprint_of(call.id, call.created_at, inputs)
     key = (*fingerprint, decisions_stamp)
     cache = _cache()
     rows = cache.get(("rows", call.id), key)

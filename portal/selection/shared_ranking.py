@@ -96,8 +96,7 @@ def session_wrote() -> bool:
 
 def store(call_id: int, fingerprint: tuple, ranked: list[RankedApplication]) -> None:
     """Keep `ranked`, computed under `fingerprint`, for every host (see the module docstring)."""
-    values = {"call_id": call_id, "fingerprint": fingerprint_text(fingerprint), "rows": encode(ranked),
-              "computed_at": utcnow()}
+    values = _values(call_id, fingerprint, ranked)
     if session_wrote() or not has_request_context() or _one_connection():
         wrote = db.session.info.get(WROTE)
         with db.session.begin_nested():
@@ -114,6 +113,15 @@ def store(call_id: int, fingerprint: tuple, ranked: list[RankedApplication]) -> 
         current_app.logger.warning("the ranking of call %s was computed but not kept", call_id)
 
 
+def store_now(call_id: int, fingerprint: tuple, ranked: list[RankedApplication]) -> bool:
+    """Keep `ranked` in a new transaction of the session, which the caller commits, if the counter
+    is still the fingerprint's (the ranking job). The reading transaction ends first: on SQLite,
+    a transaction cannot write from a snapshot that another's commit has made old."""
+    db.session.rollback()
+    connection = db.session.connection(execution_options={"sqlite_immediate": True})
+    return write_if_current(connection, _values(call_id, fingerprint, ranked), inputs=fingerprint[-1])
+
+
 def write_if_current(connection, values: dict, *, inputs: int) -> bool:
     """Upsert the row if the call's `inputs` counter, as `connection` sees it, is still `inputs`."""
     committed = connection.scalar(sa.select(RankingStamp.inputs)
@@ -122,6 +130,11 @@ def write_if_current(connection, values: dict, *, inputs: int) -> bool:
         return False
     connection.execute(_upsert(values))
     return True
+
+
+def _values(call_id: int, fingerprint: tuple, ranked: list[RankedApplication]) -> dict:
+    return {"call_id": call_id, "fingerprint": fingerprint_text(fingerprint), "rows": encode(ranked),
+            "computed_at": utcnow()}
 
 
 def _upsert(values: dict):
