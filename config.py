@@ -108,6 +108,9 @@ class Config:
     RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI")
                              or os.environ.get("REDIS_URL") or "database://")
     RATELIMIT_HEADERS_ENABLED = True
+    # The shared store unreachable (Redis restarting): each process counts for itself until it is
+    # back, rather than every rate-limited form failing.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # How many reverse proxies (nginx) stand in front of the portal. Their X-Forwarded-For and
     # X-Forwarded-Proto are then believed, so that the limits (and the audit log) see each
     # client's address instead of the proxy's, which would put every user under one limit.
