@@ -343,3 +343,76 @@ def _decisions(call_id, totals, places, waitlist, coordinator_id, now):
                      "note": "", "decided_by_id": coordinator_id, "decided_at": now, "version": 1})
     _insert(Decision, rows)
 
+
+
+@dataclass
+class ToAssign:
+    call_id: int
+    coordinator_id: int
+    coordinator_email: str
+    applications: int
+    reviewers: int
+
+
+def seed_call_to_assign(*, applications: int, reviewers: int, seed: int = 1, tag: str = "a",
+                        reviewers_per_application: int = 3) -> ToAssign:
+    """A call in review whose `applications` submitted applications have no reviewer yet, and
+    `reviewers` reviewers with room for about 1.4 times the average load: what the automatic
+    assignment (the job of kind "assignment") works on, for its timings in bench/ and its tests.
+    No documents, reviews or drafts (seed_scale has them); bulk inserts, so 5,000 applications
+    take a few seconds. Commits."""
+    rng = random.Random(seed)
+    now = utcnow()
+    load_administrations(current_app.config["ADMINISTRATIONS_CSV"])
+    db.session.flush()
+    password_hash = hash_password(BENCH_PASSWORD)
+    from portal.administrations.models import Administration
+
+    codes = sorted(db.session.scalars(sa.select(Administration.code)))
+    order = rng.sample(codes, len(codes))
+    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(order))]
+    closes = now - timedelta(days=3)
+    call = _call(f"bench-{tag}-assign", CallState.in_review, opens=closes - timedelta(days=60),
+                 closes=closes, places=20, now=now)
+    call.reviewers_per_application = reviewers_per_application
+    coordinator_ids, coordinator_rows = _users(
+        rng, f"bench-{tag}-coordinator", 1, roles=(Role.coordinator,),
+        password_hash=password_hash, now=now, codes=["AZ"], weights=[1])
+    reviewer_ids, reviewer_rows = _users(
+        rng, f"bench-{tag}-reviewer", reviewers, roles=(Role.reviewer,),
+        password_hash=password_hash, now=now, codes=order, weights=weights)
+    room = round(1.4 * reviewers_per_application * applications / max(reviewers, 1)) + 1
+    profiles = []
+    for uid, row in zip(reviewer_ids, reviewer_rows, strict=True):
+        ru_admin = row["administration_code"] in RUSSIAN_SPEAKING
+        reads = rng.choice(((False, True), (True, True), (True, True))) if ru_admin else \
+            rng.choice(((True, False), (True, False), (True, True)))
+        profiles.append({"user_id": uid, "reads_en": reads[0], "reads_ru": reads[1],
+                         "expertise": "risk, audit, valuation", "max_reviews_per_call": room,
+                         "invited_at": now})
+    _insert(ReviewerProfile, profiles)
+    applicant_ids, applicant_rows = _users(
+        rng, f"bench-{tag}-applicant", applications, roles=(Role.applicant,),
+        password_hash=password_hash, now=now, codes=order, weights=weights)
+    first_number = _reserve_references(closes.year, applications)
+    app_rows = []
+    for i, (uid, user) in enumerate(zip(applicant_ids, applicant_rows, strict=True)):
+        submitted = closes - timedelta(minutes=rng.randint(1, 60 * 24 * 50))
+        app_rows.append({
+            "call_id": call.id, "applicant_id": uid, "state": ApplicationState.submitted,
+            "language": user["preferred_language"],
+            "reference": f"FEL-{closes.year}-{first_number + i:04d}",
+            "applicant_name": user["full_name"], "administration_code": user["administration_code"],
+            "created_at": submitted - timedelta(days=3), "updated_at": submitted,
+            "submitted_at": submitted})
+    app_ids = _insert(Application, app_rows, returning=Application.id)
+    _insert(ApplicationSection, [
+        {"application_id": aid, "key": "professional", "version": 1, "complete": True,
+         "updated_at": closes,
+         "answers": {"administration_code": row["administration_code"], "years_in_service": 10,
+                     "expertise": rng.choice(("Risk analysis, audit", "Valuation", "Transit, AEO"))}}
+        for aid, row in zip(app_ids, app_rows, strict=True)])
+    db.session.commit()
+    return ToAssign(call_id=call.id, coordinator_id=coordinator_ids[0],
+                    coordinator_email=coordinator_rows[0]["email"], applications=applications,
+                    reviewers=reviewers)

@@ -5,7 +5,7 @@ from flask import Blueprint
 bp = Blueprint("reviews", __name__, template_folder="templates")
 
 from portal.accounts.signals import administration_changed  # noqa: E402
-from portal.reviews import manage_views, services, views  # noqa: E402,F401
+from portal.reviews import jobs, manage_views, services, views  # noqa: E402,F401
 
 # A user moved to another administration: the assignments that became a conflict end.
 administration_changed.connect(services.on_administration_changed)

@@ -13,6 +13,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.forms import form_view
+from portal.jobs.services import active_job, start_job
 from portal.pagination import RowsPagination, requested_page
 from portal.permissions import can_manage_reviews, require
 from portal.reviews import bp, services
@@ -23,6 +24,7 @@ from portal.reviews.forms import (
     ConfirmForm,
     InviteReviewerForm,
 )
+from portal.reviews.jobs import KIND as ASSIGNMENT_JOB
 from portal.reviews.models import Assignment, AssignmentState
 from portal.reviews.queries import application_progress, reviewer_progress
 
@@ -75,7 +77,8 @@ def manage_assignments(call_id: int):
     bulk.reviewer_id.choices = [(r.id, _reviewer_label(r)) for r in _reviewers()]
     return render_template("reviews/manage_assignments.html", call=call, page=page, needs_more=needs_more,
                            per_reviewer=reviewer_progress(call.id), bulk_form=bulk,
-                           confirm_form=ConfirmForm())
+                           confirm_form=ConfirmForm(),
+                           assignment_job=active_job(ASSIGNMENT_JOB, call.id))
 
 
 @bp.route("/manage/calls/<int:call_id>/assignments/automatic", methods=["POST"])
@@ -87,15 +90,12 @@ def assign_automatically(call_id: int):
     if not form.validate_on_submit():
         flash(form.csrf_error_message, "warning")
         return redirect(url_for("reviews.manage_assignments", call_id=call.id))
-    from portal.reviews.automatic import assign_call_automatically, describe_shortfalls
-
-    result = assign_call_automatically(call, actor=current_user, now=utcnow())
+    # A worker assigns (portal/reviews/jobs.py); the coordinator watches its progress page.
+    job, started = start_job(ASSIGNMENT_JOB, call=call, user=current_user)
     db.session.commit()
-    flash(ngettext("%(num)d assignment made.", "%(num)d assignments made.",
-                   len(result.pairs)), "success")
-    for message in describe_shortfalls(result.shortfalls):
-        flash(message, "warning")
-    return redirect(url_for("reviews.manage_assignments", call_id=call.id))
+    if not started:
+        flash(_("The same work is already under way: here is its progress."), "info")
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/manage/calls/<int:call_id>/assignments/bulk", methods=["POST"])

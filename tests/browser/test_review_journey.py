@@ -324,7 +324,9 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
         expect(row_of(by_application, reference)).to_contain_text("0 / 1 needs more")
     assert_accessible(coordinator, "the call's assignments, none yet (en)")
 
+    # A job does it (inline in the tests): its progress page shows the result, and links back.
     coordinator.get_by_role("button", name="Assign reviewers automatically").click()
+    expect(heading(coordinator)).to_have_text("Automatic assignment of reviewers")
     expect(status_message(coordinator, plural_in(
         "en", "%(num)d assignment made.", "%(num)d assignments made.", 2))).to_be_visible()
     made = read(db, lambda: active_assignments(db, call_id))
@@ -334,7 +336,10 @@ def test_coordinator_invites_assigns_automatically_and_reviewer_scores_in_russia
         (short,) = describe_shortfalls([Shortfall(
             language="en", cause=ShortfallCause.capacity_exhausted, applications=1,
             missing_reviews=1, application_ids=(unmatched,))])
-    expect(status_message(coordinator, short)).to_have_class(re.compile(r"\balert-warning\b"))
+    expect(status_message(coordinator, short)).to_have_class(re.compile(r"\balert-success\b"))
+    assert_accessible(coordinator, "the automatic assignment's result (en)")
+    coordinator.get_by_role("link", name="See the result").click()
+    expect(coordinator).to_have_url(live_server + assignments_url)
     expect(row_of(table(coordinator, "Progress by reviewer"), REVIEWER["full_name"])
            .get_by_role("cell")).to_have_text([REVIEWER["full_name"], "2", "0"])
     expect(row_of(by_application, references[in_russian]).get_by_role("cell")).to_have_text(
