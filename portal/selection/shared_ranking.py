@@ -119,7 +119,10 @@ def store_now(call_id: int, fingerprint: tuple, ranked: list[RankedApplication])
     a transaction cannot write from a snapshot that another's commit has made old."""
     db.session.rollback()
     connection = db.session.connection(execution_options={"sqlite_immediate": True})
-    return write_if_current(connection, _values(call_id, fingerprint, ranked), inputs=fingerprint[-1])
+    if write_if_current(connection, _values(call_id, fingerprint, ranked), inputs=fingerprint[-1]):
+        return True
+    db.session.rollback()  # not SQLite's write lock held while computing again
+    return False
 
 
 def write_if_current(connection, values: dict, *, inputs: int) -> bool:

@@ -11,7 +11,7 @@ from portal.jobs.models import Job, JobState
 from portal.jobs.services import start_job
 from portal.reviews.models import Assignment, Review
 from portal.reviews.services import save_review
-from portal.selection import queries
+from portal.selection import queries, shared_ranking
 from portal.selection.jobs import KIND
 from portal.selection.models import CallRanking
 from tests.conftest import PASSWORD, csrf_token_from
@@ -104,3 +104,28 @@ def _rescore(db, application, mark: int) -> None:
                     comments="Changed", recommendation="support", confidence=3,
                     expected_version=review.version, submit=True, now=utcnow())
     db.session.commit()
+
+
+def test_a_job_whose_ranking_went_stale_while_it_computed_computes_it_again(
+        db, reviewed_call, monkeypatch):
+    from portal.stamps import RankingStamp
+
+    call, _apps = reviewed_call([[5], [4]])
+    counted = []
+    original = queries._compute
+
+    def computing_while_a_review_changes(call):
+        ranked = original(call)
+        counted.append(call.id)
+        if len(counted) == 1:  # another transaction commits a change meanwhile
+            with db.engine.begin() as connection:
+                connection.execute(sa.update(RankingStamp).where(RankingStamp.call_id == call.id)
+                                   .values(inputs=RankingStamp.inputs + 1))
+        return ranked
+
+    monkeypatch.setattr(queries, "_compute", computing_while_a_review_changes)
+    start_job(KIND, call=call)
+    db.session.commit()
+    assert _ranking_jobs(db) == [(call.id, JobState.DONE, {"computed": 2})]
+    row = db.session.get(CallRanking, call.id)
+    assert row.fingerprint == shared_ranking.fingerprint_text(queries.ranking_fingerprint(call))
