@@ -24,6 +24,32 @@ def pytest_report_header(config):
     return f"portal test database: {backend}; documents stored in: {TEST_STORAGE_BACKEND}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _page_counts_remembered():
+    """The uploads' PDF check parses each file in a child process (about 35 ms). Thousands of
+    tests upload the same few files, so the result for the same bytes and limits is remembered
+    for the session: the same answer, computed once. tests/test_pdf_structure.py checks the
+    parser itself, uncached."""
+    import hashlib
+    from pathlib import Path
+
+    from portal.applications import documents
+    from portal.endorsements import services as endorsement_services
+
+    real = documents.page_count
+    known = {}
+
+    def page_count(path, *, memory, seconds):
+        key = (hashlib.sha256(Path(path).read_bytes()).hexdigest(), memory, seconds)
+        if key not in known:
+            known[key] = real(path, memory=memory, seconds=seconds)
+        return known[key]
+
+    documents.page_count = endorsement_services.page_count = page_count
+    yield
+    documents.page_count = endorsement_services.page_count = real
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if TEST_DATABASE_URL:
