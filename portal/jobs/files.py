@@ -22,9 +22,28 @@ def store_file(job: Job, stream: BinaryIO, *, name: str, content_type: str,
     """Store the job's file; the result naming it ({"key", "name", "content_type", "size"}).
     The file of the same work done before (same kind, and the same call, or for no call the
     same lock: one person's) is removed once the job's end commits, so storage does not grow. Flushes."""
+    _ready_to_write()
     stored = storage().save(stream, max_size=max_size)
     retire_files(previous_jobs(job), reason="replaced")
     return {"key": stored.key, "name": name, "content_type": content_type, "size": stored.size}
+
+
+def _ready_to_write() -> None:
+    """On SQLite, end the transaction that only read (nothing is pending, so nothing is
+    committed; what it loaded stays loaded) and take the write lock for the job's end: a
+    transaction cannot write from a snapshot that another connection's commit made old, and the
+    progress reports and the heartbeat commit on connections of their own while the job reads.
+    (The same as the assignment's portal/reviews/automatic._start_writing.)"""
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite" or session.new or session.dirty \
+            or session.deleted or not session.in_transaction():
+        return
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    session.connection(execution_options={"sqlite_immediate": True})
 
 
 def file_key(job: Job) -> str | None:
