@@ -55,20 +55,26 @@ def file_key(job: Job) -> str | None:
 
 def previous_jobs(job: Job) -> list[Job]:
     """The done jobs of the same work as `job` whose file is still kept."""
-    query = sa.select(Job).where(Job.kind == job.kind, Job.id != job.id,
-                                 Job.state == JobState.DONE)
-    if job.call_id is not None:
-        query = query.where(Job.call_id == job.call_id)
-    else:
-        query = query.where(Job.call_id.is_(None))
-    lock = (job.params or {}).get("lock")
-    return [older for older in db.session.scalars(query)
-            if file_key(older) and (older.params or {}).get("lock") == lock]
+    return [older for older in jobs_keeping_files(
+        call_id=job.call_id, lock=(job.params or {}).get("lock"), kind=job.kind)
+        if older.id != job.id]
+
+
+def jobs_keeping_files(*, call_id: int | None = None, lock: str | None = None,
+                       kind: str | None = None) -> list[Job]:
+    """The done jobs whose file is kept: of a call, or for no call those under `lock` (one
+    person's: "user:<id>"); of one kind or any."""
+    query = sa.select(Job).where(Job.state == JobState.DONE, Job.call_id == call_id
+                                 if call_id is not None else Job.call_id.is_(None))
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    return [job for job in db.session.scalars(query.order_by(Job.id))
+            if file_key(job) and (call_id is not None or (job.params or {}).get("lock") == lock)]
 
 
 def retire_files(jobs: list[Job], *, reason: str) -> int:
     """Forget the jobs' files (their result keeps the name and says why the file is gone:
-    "replaced" or "expired") and remove them after the commit. Flushes; how many."""
+    "replaced", "expired", "removed") and remove them after the commit. Flushes; how many."""
     keys = []
     for job in jobs:
         key = file_key(job)

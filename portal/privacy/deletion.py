@@ -30,8 +30,10 @@ from portal.audit.services import record_event
 from portal.calls.models import CallState, DeadlineExtension
 from portal.endorsements.models import Endorsement
 from portal.extensions import db
+from portal.jobs.files import jobs_keeping_files, retire_files
 from portal.messages.models import MessageRecipient
 from portal.notifications.models import OutboxMessage
+from portal.privacy import download
 from portal.privacy.retention import remove_personal_data, statistics_answer_keys
 from portal.reviews.models import Assignment, Review, ReviewerProfile
 from portal.storage import delete_after_commit
@@ -173,6 +175,7 @@ def delete_account(user: User, *, now: datetime) -> None:
                                  kept_answers=statistics_answer_keys(application.call_id))
     db.session.flush()
     _remove_personal_rows(user)
+    retire_files(jobs_keeping_files(lock=download.lock(user)), reason="removed")
     end_sessions(user, now=now)
     _anonymise_account(user, now=now)
     db.session.flush()

@@ -32,6 +32,7 @@ from portal.audit.services import record_event
 from portal.calls.models import Call, CallState
 from portal.endorsements.models import Endorsement
 from portal.extensions import db
+from portal.jobs.files import jobs_keeping_files, retire_files
 from portal.questions.models import questions_of
 from portal.reviews.models import Assignment, Review
 from portal.selection.models import Decision
@@ -108,6 +109,8 @@ def purge(now: datetime, *, dry_run: bool = False) -> list[CallPurge]:
             if not dry_run:
                 remove_personal_data(application, now=now, kept_answers=kept_answers)
         if not dry_run:
+            # The call's exports and documents archive hold the same data.
+            retire_files(jobs_keeping_files(call_id=call.id), reason="removed")
             record_event("call.retention_applied", obj=call,
                          applications=len(result.applications),
                          retention_months=call.retention_months)

@@ -116,3 +116,21 @@ def test_files_older_than_the_days_kept_are_deleted(app, create_user):
     old, recent = jobs()
     assert (old.result["key"], old.result["gone"]) == (None, "expired")
     assert [name for name, _written in storage().written()] == [recent.result["key"]]
+
+
+def test_deleting_the_account_removes_the_prepared_file(app, create_user):
+    from portal.privacy import deletion
+
+    person = create_user()
+    start_job("data-download", user=person, params={"user_id": person.id},
+              lock=download.lock(person))
+    db.session.commit()
+    [job] = jobs()
+    assert storage().exists(job.result["key"])
+
+    deletion.delete_account(db.session.get(type(person), person.id), now=utcnow())
+    db.session.commit()
+
+    [job] = jobs()
+    assert (job.result["key"], job.result["gone"]) == (None, "removed")
+    assert list(storage().written()) == []

@@ -270,3 +270,22 @@ def test_call_overview_states_the_retention_rule(client, coordinator, app, month
     call = make_call(retention_months=months)
     page = client.get(f"/manage/calls/{call.id}").get_data(as_text=True)
     assert re.search(r'id="retention-rule">(.*?)</dd>', page).group(1) == expected
+
+
+def test_purge_removes_the_calls_exports(app, db, published_call):
+    from portal.jobs.models import Job
+    from portal.jobs.services import start_job
+
+    call, _made = published_call
+    start_job("export-documents-zip", call=call, params={"locale": "en"})
+    db.session.commit()
+    job = db.session.scalar(sa.select(Job))
+    key = job.result["key"]
+    assert storage().exists(key)
+
+    _purge(app)
+
+    db.session.expire_all()
+    job = db.session.scalar(sa.select(Job))
+    assert (job.result["key"], job.result["gone"], storage().exists(key)) == (
+        None, "removed", False)
