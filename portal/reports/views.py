@@ -66,6 +66,9 @@ def dossier(application_id: int):
     if application.state == ApplicationState.draft:
         abort(404)  # drafts are the applicant's own business until submitted
     pdf = dossier_pdf(application)
+    # The reading transaction ends first: the ranking it read may have been written meanwhile in
+    # a transaction of its own, and on SQLite a write cannot follow from the older snapshot.
+    db.session.commit()
     record_event("export.dossier_pdf", actor=current_user, obj=application)
     db.session.commit()
     return send_file(pdf, mimetype="application/pdf", as_attachment=True,
