@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.database import utcnow
@@ -20,6 +21,7 @@ from portal.jobs.files import expire_files, file_key, store_file
 from portal.jobs.models import Job, JobState
 from portal.jobs.registry import job_kind, periodic
 from portal.jobs.services import active_job, start_job
+from portal.permissions import can_download_own_data
 from portal.privacy import export
 
 KIND = "data-download"
@@ -53,7 +55,10 @@ def kept_until(job: Job) -> datetime | None:
 
 
 def download_url(job: Job) -> str | None:
-    return url_for("privacy.download_data_file", job_id=job.id) if file_key(job) else None
+    """The file's address, for the person whose data it is (an admin may see the job's page)."""
+    if file_key(job) is None or not can_download_own_data(current_user, job):
+        return None
+    return url_for("privacy.download_data_file", job_id=job.id)
 
 
 def result_text(job: Job) -> str:

@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from portal.calls.models import Call
 from portal.database import utcnow
@@ -24,6 +25,7 @@ from portal.jobs.files import file_key, store_file
 from portal.jobs.models import Job, JobState
 from portal.jobs.registry import job_kind
 from portal.jobs.services import active_job, start_job
+from portal.permissions import can_download_export
 from portal.reports.archive import documents_archive
 from portal.reports.exports import CSV, XLSX, applications_export, csv_bytes, export_filename, xlsx_bytes
 
@@ -99,7 +101,8 @@ def kept_file_job(kind: str, call_id: int) -> Job | None:
 
 
 def download_url(job) -> str | None:
-    if file_key(job) is None:
+    """The file's address, for coordinators (an admin may see the job's page)."""
+    if file_key(job) is None or not can_download_export(current_user, job):
         return None
     return url_for("reports.download_export", call_id=job.call_id, job_id=job.id)
 

@@ -48,6 +48,9 @@ def test_nobody_else_downloads_a_persons_data(client, forms, login_as, create_us
     for intruder in (create_user(roles=("admin",)), create_user(roles=("coordinator",))):
         login_as(intruder)
         assert client.get(f"/account/data/{job.id}.zip").status_code == 404
+        page = client.get(f"/jobs/{job.id}")  # admins see every job's page, not the file
+        assert (page.status_code, "job-result-link" in page.get_data(as_text=True)) == (
+            200 if intruder.has_role("admin") else 404, False)
         client.post("/logout", data={"csrf_token": forms.token("/account/data")})
 
 
