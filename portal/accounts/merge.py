@@ -62,6 +62,7 @@ RULES = {
     ("focal_point", "user_id"): Rule(UNION, _l("Focal point of an administration"),
                                      ("administration_code",)),
     ("focal_point", "created_by_id"): Rule(MOVE, _l("Focal points they added")),
+    ("job", "started_by_id"): Rule(MOVE, _l("Background work they started")),
     ("message", "person_id"): Rule(MOVE, _l("Messages written to them alone")),
     ("message", "sender_id"): Rule(MOVE, _l("Messages they sent")),
     ("message_recipient", "user_id"): Rule(UNION, _l("Messages received"), ("message_id",)),
