@@ -105,6 +105,30 @@ def _set_up(db):
     return closed
 
 
+def _assignment_jobs(db, call) -> list[int]:
+    """The progress page of an automatic assignment under way (its bar, step and estimate), and
+    of one that ended with its result."""
+    from portal.jobs.models import Job, JobState
+    from portal.jobs.services import lock_key
+
+    now = utcnow()
+    coordinator = _user(db, "coordinator@demo.rocb.example")
+    running = Job(kind="assignment", call_id=call.id, started_by_id=coordinator.id,
+                  state=JobState.RUNNING, lock_key=lock_key("assignment", call.id), attempts=1,
+                  step="saving", done=6000, total=14000, created_at=now - timedelta(seconds=12),
+                  started_at=now - timedelta(seconds=10), heartbeat_at=now)
+    done = Job(kind="assignment", call_id=call.id, started_by_id=coordinator.id,
+               state=JobState.DONE, attempts=1, step="saving", done=2, total=2,
+               result={"assigned": 2, "missing": 1, "shortfalls": [
+                   {"language": "ru", "cause": "capacity_exhausted", "applications": 1,
+                    "missing_reviews": 1}]},
+               created_at=now - timedelta(hours=1), started_at=now - timedelta(hours=1),
+               finished_at=now - timedelta(minutes=59))
+    db.session.add_all([running, done])
+    db.session.flush()
+    return [running.id, done.id]
+
+
 def _people_before_publication(db, closed) -> dict[str, Person]:
     """Everyone's pages while the closed call is decided but not published."""
     calls = {c.state: c for c in db.session.scalars(sa.select(Call))}
@@ -164,6 +188,7 @@ def _people_before_publication(db, closed) -> dict[str, Person]:
             url_for("reviews.declare_conflict", assignment_id=assignment.id),
             url_for("reviews.edit_profile")]),
         "coordinator": Person("coordinator@demo.rocb.example", [
+            *(url_for("jobs.show", job_id=job_id) for job_id in _assignment_jobs(db, closed)),
             url_for("calls.list_calls"), url_for("calls.create_call"),
             *(url_for("calls.manage_call", call_id=c.id) for c in (open_call, draft, closed)),
             url_for("calls.edit_call", call_id=open_call.id),
