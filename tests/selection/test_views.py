@@ -250,6 +250,14 @@ def test_scores_are_written_the_way_each_language_writes_decimals(app):
             assert format_points(72.46) == "72,5"
 
 
+def test_the_ranking_page_writes_its_scores_the_way_the_viewers_language_does(
+        client, login_as, create_user, reviewed_call):
+    call, _apps = reviewed_call([[5, 4], [3, 3]])  # means of 87.5 and 50 points
+    login_as(create_user(roles=("coordinator",), language="ru"))
+    html = client.get(f"/manage/calls/{call.id}/ranking").get_data(as_text=True)
+    assert re.findall(r'<td class="text-end">(\d+[,.]\d)</td>', html)[:2] == ["87,5", "25,0"]
+
+
 # --- Filling the places: confirmation only to replace, errors beside their control (item 17) -----
 
 def test_filling_the_places_of_an_undecided_call_needs_no_confirmation(
