@@ -7,6 +7,7 @@ worker killed in between leaves a file that no result names (an orphan, which th
 sweep of portal/privacy/orphans.py removes), never a result naming half a file.
 """
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
@@ -28,22 +29,40 @@ def store_file(job: Job, stream: BinaryIO, *, name: str, content_type: str,
     return {"key": stored.key, "name": name, "content_type": content_type, "size": stored.size}
 
 
-def _ready_to_write() -> None:
+def _ready_to_write() -> bool:
     """On SQLite, end the transaction that only read (nothing is pending, so nothing is
     committed; what it loaded stays loaded) and take the write lock for the job's end: a
     transaction cannot write from a snapshot that another connection's commit made old, and the
     progress reports and the heartbeat commit on connections of their own while the job reads.
-    (The same as the assignment's portal/reviews/automatic._start_writing.)"""
+    (The same as the assignment's portal/reviews/automatic._start_writing.) Whether it did."""
     session = db.session()
     if session.get_bind().dialect.name != "sqlite" or session.new or session.dirty \
-            or session.deleted or not session.in_transaction():
-        return
+            or session.deleted:
+        return False
+    _commit_keeping_loaded(session)
+    session.connection(execution_options={"sqlite_immediate": True})
+    return True
+
+
+@contextlib.contextmanager
+def cache_writes():
+    """For a job's reading that may keep a cache row meanwhile (a call's ranking, which every
+    host reads): on SQLite, a transaction of its own holding the write lock, committed at the
+    end of the block, so that the row is kept from a current snapshot and the lock is given
+    back before the long work. Only what the block wrote is committed: with anything pending
+    before it (or elsewhere than on SQLite) it does nothing."""
+    locked = _ready_to_write()
+    yield
+    if locked:
+        _commit_keeping_loaded(db.session())
+
+
+def _commit_keeping_loaded(session) -> None:
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = True
-    session.connection(execution_options={"sqlite_immediate": True})
 
 
 def file_key(job: Job) -> str | None:

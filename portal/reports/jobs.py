@@ -21,7 +21,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import format_file_size
-from portal.jobs.files import file_key, store_file
+from portal.jobs.files import cache_writes, file_key, store_file
 from portal.jobs.models import Job, JobState
 from portal.jobs.registry import job_kind
 from portal.jobs.services import active_job, start_job
@@ -129,7 +129,8 @@ def _build(job, build) -> dict:
 def _table_export(job, progress) -> dict:
     def build(call, export):
         progress.step("reading")
-        applications, reviews = applications_export(call)
+        with cache_writes():  # the ranking, computed if no host kept it
+            applications, reviews = applications_export(call)
         if export.kind == "export-reviews-csv":
             tables = [reviews]
         elif export.extension == "xlsx":

@@ -110,3 +110,21 @@ def test_a_worker_killed_mid_archive_leaves_one_archive_once_started_again(
 
     response = client.get(f"/manage/calls/{seeded.call_id}/exports/files/{job_id}")
     assert (response.status_code, response.data) == (200, content)
+
+
+def test_an_export_on_a_real_worker_is_built_in_the_coordinators_language(
+        app, client, forms, login_as, create_user, reviewed_call):
+    import csv
+
+    call, apps = reviewed_call
+    login_as(create_user(roles=("coordinator",), language="ru"))
+    with JobsWorker(app) as worker:
+        response = forms.post(f"/manage/calls/{call.id}/exports/applications.csv",
+                              page=f"/manage/calls/{call.id}/reports")
+        job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        done = worker.wait_for(job_id, state=JobState.DONE, timeout=60)
+
+    assert (done.attempts, done.step, done.done, done.total) == (1, "writing", 4, 4)
+    response = client.get(f"/manage/calls/{call.id}/exports/files/{job_id}")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert (rows[0][:2], len(rows)) == (["Место в рейтинге", "Регистрационный номер"], 5)
