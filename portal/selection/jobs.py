@@ -81,7 +81,7 @@ def _start_jobs_of_stale_rankings(session) -> None:
     if session is not db.session():  # jobs are started in the app's own session only
         return
     session.flush()  # what is still pending raises its stamps as it is flushed
-    calls = session.info.pop(INPUTS_RAISED, None)
+    calls = {call_id for call_id in session.info.pop(INPUTS_RAISED, ()) if not _known_open(session, call_id)}
     if not calls:
         return
     session.info[_STARTING] = True
@@ -89,6 +89,14 @@ def _start_jobs_of_stale_rankings(session) -> None:
         start_stale_rankings(calls)
     finally:
         session.info.pop(_STARTING, None)
+
+
+def _known_open(session, call_id: int) -> bool:
+    """Whether the session holds the call, open or a draft: then no query is needed to know that
+    it needs no job (the deadline rush's submissions)."""
+    call = session.identity_map.get(so.util.identity_key(Call, call_id))
+    state = sa.inspect(call).dict.get("state") if call is not None else None  # never loaded here
+    return state in (CallState.draft, CallState.open)
 
 
 @sa.event.listens_for(so.Session, "after_transaction_end")

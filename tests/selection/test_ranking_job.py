@@ -129,3 +129,22 @@ def test_a_job_whose_ranking_went_stale_while_it_computed_computes_it_again(
     assert _ranking_jobs(db) == [(call.id, JobState.DONE, {"computed": 2})]
     row = db.session.get(CallRanking, call.id)
     assert row.fingerprint == shared_ranking.fingerprint_text(queries.ranking_fingerprint(call))
+
+
+def test_a_submission_to_an_open_call_costs_no_look_up_of_its_ranking(
+        db, create_call, create_application, monkeypatch):
+    """The deadline rush: the session holds the open call, so no query asks whether it needs a job."""
+    from portal.applications.services import submit_application
+    from portal.selection import jobs
+
+    call = create_call()
+    create_application(call=call, submit=True)
+    queries.ranked_scores(call)
+    db.session.commit()
+    application = create_application(call=call, complete=True)
+    looked_up = []
+    monkeypatch.setattr(jobs, "start_stale_rankings", looked_up.append)
+    assert call.state == "open"  # loaded in the session, as the submitting request has it
+    submit_application(application, actor=application.applicant, now=utcnow())
+    db.session.commit()
+    assert looked_up == [] and _ranking_jobs(db) == []
