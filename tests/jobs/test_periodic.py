@@ -13,7 +13,8 @@ from portal.jobs.runner import run_periodic_work
 
 EXPECTED = {"close-due-calls": (1, None), "expire-offers": (5, None),
             "remind-focal-points": (60, None), "send-outbox": (1, None), "sweep-jobs": (1, None),
-            "purge-personal-data": (None, (2, 30)), "sweep-orphaned-files": (None, (3, 10))}
+            "purge-personal-data": (None, (2, 30)), "sweep-orphaned-files": (None, (3, 10)),
+            "expire-data-downloads": (60, None)}
 
 
 def test_every_scheduled_work_is_registered_with_its_rhythm(app):
