@@ -3,7 +3,8 @@
 Each size gets a database of its own, seeded by `flask bench seed`; the timings are taken
 in-process (the test client for pages), so they are the server's time without the network.
 Automatic assignment is timed on the seeded call after its assignments and reviews are taken
-away (rolled back afterwards): the real `assign_call_automatically`, loading included.
+away (rolled back afterwards): the real `assign_call_automatically`, loading included; then as
+the job the page starts, through a real worker, from start to done with its commit (bench/jobs.py).
 """
 
 import re
@@ -104,6 +105,10 @@ def measure(size: int, workdir: Path, *, reviewers: int = 150, log=print) -> dic
         row["assigned"] = len(result.pairs)
         db.session.rollback()
     log(f"  {size:,}: automatic assignment {row['assignment_s']:.1f} s")
+    # The same as a job through a real worker, committed (bench/jobs.py).
+    from bench.jobs import time_assignment_job
+
+    row.update(time_assignment_job(url, folder, log=log))
     return row
 
 
