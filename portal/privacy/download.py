@@ -7,7 +7,6 @@ before. The download itself is audited (privacy.data_downloaded), when the data 
 
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,8 +16,8 @@ from portal.accounts.models import User
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import format_file_size, format_moment
-from portal.jobs.files import expire_files, file_key, store_file
-from portal.jobs.models import Job, JobState
+from portal.jobs.files import expire_files, file_key, jobs_keeping_files, store_file
+from portal.jobs.models import Job
 from portal.jobs.registry import job_kind, periodic
 from portal.jobs.services import active_job, start_job
 from portal.permissions import can_download_own_data
@@ -44,10 +43,8 @@ def current_job(user: User) -> Job | None:
     running = active_job(KIND, None, lock(user))
     if running is not None:
         return running
-    jobs = db.session.scalars(sa.select(Job).where(
-        Job.kind == KIND, Job.call_id.is_(None), Job.started_by_id == user.id,
-        Job.state == JobState.DONE).order_by(Job.id.desc()))
-    return next((job for job in jobs if file_key(job)), None)
+    kept = jobs_keeping_files(lock=lock(user), kind=KIND)
+    return kept[-1] if kept else None
 
 
 def kept_until(job: Job) -> datetime | None:

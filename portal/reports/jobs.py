@@ -5,12 +5,13 @@ One kind of job per file; one job per kind and call at a time (a second click sh
 one). The handler builds the file in the coordinator's language, stores it and returns the
 result naming it; the previous file of the same kind for the call is removed with the job's end.
 Downloading it (reports.download_export) is audited, as every download of personal data is.
+The handler commits nothing of the export: only, on SQLite, the call's ranking if it computed it
+(a cache every host reads; see jobs.files.cache_writes).
 """
 
 import io
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -21,8 +22,8 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import format_file_size
-from portal.jobs.files import cache_writes, file_key, store_file
-from portal.jobs.models import Job, JobState
+from portal.jobs.files import cache_writes, file_key, jobs_keeping_files, store_file
+from portal.jobs.models import Job
 from portal.jobs.registry import job_kind
 from portal.jobs.services import active_job, start_job
 from portal.permissions import can_download_export
@@ -94,10 +95,8 @@ def export_links(call: Call) -> list[dict]:
 
 def kept_file_job(kind: str, call_id: int) -> Job | None:
     """The done job of this kind for the call whose file is kept (one: a new one replaces it)."""
-    jobs = db.session.scalars(sa.select(Job).where(
-        Job.kind == kind, Job.call_id == call_id, Job.state == JobState.DONE)
-        .order_by(Job.id.desc()))
-    return next((job for job in jobs if file_key(job)), None)
+    kept = jobs_keeping_files(call_id=call_id, kind=kind)
+    return kept[-1] if kept else None
 
 
 def download_url(job) -> str | None:
@@ -119,7 +118,8 @@ def result_text(job) -> str:
 
 
 def _build(job, build) -> dict:
-    """Run `build(call, progress)` in the starter's language; store what it returns."""
+    """Run `build(call, export)` in the starter's language (it stores the file and returns the
+    result naming it)."""
     export = BY_KIND[job.kind]
     call = db.session.get(Call, job.call_id)
     with force_locale(job.params.get("locale") or "en"):
