@@ -146,3 +146,39 @@ def test_a_reading_request_keeps_nothing_once_the_counter_moved(app, db, reviewe
     with db.engine.begin() as connection:
         assert shared_ranking.write_if_current(connection, values, inputs=fingerprint[-1])
     assert shared_ranking.decode(db.session.get(CallRanking, call.id).rows) == ranked
+
+
+def test_two_hosts_computing_the_ranking_at_once_both_keep_it(app, db, second_app, reviewed_call, create_user,
+                                                              monkeypatch):
+    import threading
+
+    call, (a, b) = reviewed_call([[5], [4]])
+    coordinator = create_user(roles=("coordinator",))
+    clients = [_signed_in(app, coordinator), _signed_in(second_app, coordinator)]
+    db.session.commit()  # hold no transaction while the requests run
+    barrier = threading.Barrier(2)
+    original = queries._compute
+
+    def together(call):
+        ranked = original(call)
+        barrier.wait(timeout=10)  # both have computed before either keeps it
+        return ranked
+
+    monkeypatch.setattr(queries, "_compute", together)
+    orders = [None, None]
+    url, expected = f"/manage/calls/{call.id}/ranking", [a.reference, b.reference]
+
+    def read(n):
+        html = clients[n].get(url).get_data(as_text=True)
+        orders[n] = re.findall(r'data-reference="([^"]+)"', html)
+
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert orders == [expected] * 2
+    db.session.rollback()  # a snapshot of SQLite's from before the requests would not see their rows
+    rows = db.session.scalars(sa.select(CallRanking)).all()
+    assert [row.fingerprint for row in rows] == [
+        shared_ranking.fingerprint_text(queries.ranking_fingerprint(call))]
