@@ -64,3 +64,24 @@ def test_seed_scale_is_the_same_for_the_same_seed(app, administrations):
             .where(Application.call_id == call_id).order_by(Application.id)).all()
 
     assert shape(first.closed_call_id) == shape(second.closed_call_id)
+
+
+def test_seed_call_to_assign_leaves_every_application_without_a_reviewer(app, administrations):
+    from bench.seed import seed_call_to_assign
+    from portal.accounts.models import Role, UserRole
+    from portal.calls.models import Call
+
+    seeded = seed_call_to_assign(applications=40, reviewers=6, seed=2, tag="t")
+
+    call = db.session.get(Call, seeded.call_id)
+    applications = db.session.scalars(sa.select(Application).where(
+        Application.call_id == call.id)).all()
+    assert (len(applications), call.reviewers_per_application) == (40, 3)
+    assert {a.state for a in applications} == {ApplicationState.submitted}
+    assert [len(a.sections) for a in applications] == [1] * 40
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
+    profiles = db.session.scalars(sa.select(ReviewerProfile)).all()
+    assert [p.max_reviews_per_call for p in profiles] == [29] * 6  # 1.4 x 3 x 40 / 6, and one
+    coordinator = db.session.get(User, seeded.coordinator_id)
+    assert (coordinator.email, db.session.scalar(sa.select(UserRole.role).where(
+        UserRole.user_id == coordinator.id))) == (seeded.coordinator_email, Role.coordinator)
