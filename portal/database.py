@@ -103,3 +103,33 @@ def configure_sqlite(engine: sa.Engine, busy_timeout: int) -> None:
         immediate = connection.get_execution_options().get("sqlite_immediate",
                                                             _writes_expected())
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# --- Which sessions hold writes --------------------------------------------------------------
+# On SQLite (WAL) a transaction that has only read cannot start writing once another connection
+# has committed since its first read ("database is locked", whatever the busy timeout). Long work
+# (a job, a page that keeps a computed ranking) asks whether its transaction wrote: if not, it
+# may end it and write in a fresh one.
+_WROTE = "portal.wrote"
+
+
+def session_wrote(session: so.Session) -> bool:
+    """Whether the session's current transaction has written (flushed or executed DML)."""
+    return bool(session.info.get(_WROTE)) or bool(session.new or session.dirty or session.deleted)
+
+
+@sa.event.listens_for(so.Session, "after_flush")
+def _flushed(session, _flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+@sa.event.listens_for(so.Session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@sa.event.listens_for(so.Session, "after_transaction_end")
+def _ended(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from portal.database import utcnow
+from portal.database import session_wrote, utcnow
 from portal.extensions import db
 from portal.jobs import queue as job_queue
 from portal.jobs.models import Job, JobState
@@ -36,6 +36,11 @@ def run_job(job_id: int) -> None:
     heartbeat = _Heartbeat(job_id) if not job_queue.immediate() else None
     try:
         result = kind.run(job, progress)
+        if not session_wrote(db.session):
+            # Nothing to commit with the end: end the reading transaction first (on SQLite it
+            # could not write once a progress report or anyone else committed since it began).
+            db.session.rollback()
+            job = db.session.get(Job, job_id)
         job.state = JobState.DONE
         job.result = result or {}
         job.finished_at = utcnow()
@@ -103,8 +108,14 @@ def _progress_writer(job: Job):
     job_id = job.id
     engine = db.engine
 
+    sqlite = engine.dialect.name == "sqlite"
+    session = db.session()
+
     def write(values: dict) -> None:
         # Its own connection and transaction: seen at once, whatever the job holds uncommitted.
+        # Not while the job holds SQLite's write lock: it would wait for the job to end.
+        if sqlite and session_wrote(session):
+            return
         try:
             with engine.begin() as connection:
                 connection.execute(sa.update(Job).where(Job.id == job_id).values(**values))

@@ -255,3 +255,57 @@ def test_a_queue_that_is_down_loses_no_job(queue_down, app, create_call, monkeyp
     assert runner.sweep_jobs() == 1
     assert job_queue.queue.pending_count() == 1
     job_queue.queue.flush()
+
+
+@job_kind("test-read-only", title=_l("Reading"), steps={"reading": _l("Reading")})
+def read_only(job, progress):
+    """Reads, reports progress (committed on another connection), and writes nothing itself."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Job))
+    progress.step("reading", total=1)
+    progress.advance()
+    return {"jobs": count}
+
+
+@job_kind("test-writer", title=_l("Writing"), steps={"writing": _l("Writing")})
+def writer(job, progress):
+    db.session.add(AuditEvent(action="test.written", object_type="job", object_id=job.id))
+    db.session.flush()  # holds SQLite's write lock from here: progress waits for the end
+    progress.step("writing", total=2)
+    progress.advance(2)
+    return {}
+
+
+@pytest.fixture
+def on_a_worker(app_config, tmp_path):
+    """Progress written as a worker writes it: on a connection of its own, committed at once."""
+    app_config["JOBS_IMMEDIATE"] = False
+    app_config["JOBS_SQLITE_PATH"] = str(tmp_path / "jobs.sqlite")
+    yield
+    from portal.jobs import queue as job_queue
+
+    job_queue.queue.flush()
+
+
+def test_a_job_that_only_read_ends_although_its_progress_was_committed_meanwhile(
+        on_a_worker, app, create_call):
+    job, _ = start_job("test-read-only", call=create_call())
+    db.session.commit()
+
+    runner.run_job(job.id)
+
+    job = db.session.get(Job, job.id)
+    assert (job.state, job.result, job.done, job.total) == (JobState.DONE, {"jobs": 1}, 1, 1)
+
+
+def test_a_job_that_writes_is_not_held_up_by_its_own_progress(on_a_worker, app, create_call):
+    app.config["SQLITE_BUSY_TIMEOUT"] = 30
+    job, _ = start_job("test-writer", call=create_call())
+    db.session.commit()
+    started = utcnow()
+
+    runner.run_job(job.id)
+
+    assert utcnow() - started < timedelta(seconds=5)
+    job = db.session.get(Job, job.id)
+    assert (job.state, job.done, job.total) == (JobState.DONE, 2, 2)
+    assert events("test.written") == 1
