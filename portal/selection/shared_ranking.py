@@ -4,12 +4,12 @@ what one of them computed (queries.py decides when to compute).
 A row is kept under a fingerprint, the text of `queries.ranking_fingerprint` (whose last part is
 the call's `inputs` counter, stamps.py): it is the call's ranking while the counter has not moved.
 
-Writing it. A session that writes (a POST's, which on SQLite holds the write lock from its start,
-or one outside a request, whose caller commits) writes the row in its own transaction: it is
-committed, or rolled back, with the changes the scores were computed from. A reading request
-(a GET, which never commits) writes it in a short transaction of its own, and only if the
-committed counter is still the one the scores were computed under: then nothing the scores
-depend on changed since they were read, and they are the committed ranking's.
+Writing it. A session that writes (a POST's, which on SQLite holds the write lock from its start)
+writes the row in its own transaction: it is committed, or rolled back, with the changes the
+scores were computed from. A reading request (a GET, which never commits) and the ranking job
+(jobs.py) write it in a short transaction of their own, and only if the committed counter is still
+the one the scores were computed under: then nothing the scores depend on changed since they were
+read, and they are the committed ranking's. A command or a job that only reads keeps nothing.
 """
 
 from fractions import Fraction
@@ -97,12 +97,18 @@ def session_wrote() -> bool:
 def store(call_id: int, fingerprint: tuple, ranked: list[RankedApplication]) -> None:
     """Keep `ranked`, computed under `fingerprint`, for every host (see the module docstring)."""
     values = _values(call_id, fingerprint, ranked)
-    if session_wrote() or not has_request_context() or _one_connection():
+    if session_wrote() or _one_connection():
         wrote = db.session.info.get(WROTE)
         with db.session.begin_nested():
             db.session.execute(_upsert(values))
         if not wrote:  # the row is no input of the ranking: what was kept may still be kept
             db.session.info.pop(WROTE, None)
+        return
+    if not has_request_context():
+        # A command or a job that reads (an export) keeps nothing: on SQLite, writing the row in
+        # its transaction would hold the write lock until it ends, and writing it on a connection
+        # of its own would make its own later writes fail (its snapshot older than that commit).
+        # The pages and the ranking job (store_now) keep it.
         return
     try:
         with db.engine.connect() as connection:

@@ -79,7 +79,7 @@ def test_no_job_for_a_ranking_nobody_has_looked_at(db, reviewed_call, computatio
 def test_no_job_while_applications_come_in(db, create_call, create_application, computations):
     call = create_call()  # open
     create_application(call=call, submit=True)
-    queries.ranked_scores(call)
+    queries.refresh_ranking(call)  # as a page would keep it
     db.session.commit()
     create_application(call=call, submit=True)
     assert _ranking_jobs(db) == []
@@ -89,7 +89,7 @@ def test_no_job_while_applications_come_in(db, create_call, create_application, 
 
 def test_a_job_finding_the_ranking_fresh_computes_nothing(db, reviewed_call, computations):
     call, _apps = reviewed_call([[5], [4]])
-    queries.ranked_scores(call)
+    queries.refresh_ranking(call)
     db.session.commit()
     start_job(KIND, call=call)
     db.session.commit()
@@ -139,7 +139,7 @@ def test_a_submission_to_an_open_call_costs_no_look_up_of_its_ranking(
 
     call = create_call()
     create_application(call=call, submit=True)
-    queries.ranked_scores(call)
+    queries.refresh_ranking(call)
     db.session.commit()
     application = create_application(call=call, complete=True)
     looked_up = []

@@ -103,13 +103,22 @@ def test_the_kept_rows_give_back_the_computed_ranking(db, reviewed_call):
     assert shared_ranking.decode(json.loads(json.dumps(shared_ranking.encode(ranked)))) == ranked
 
 
-def test_the_row_is_written_with_the_fingerprint_it_was_computed_under(db, reviewed_call):
+def test_the_page_keeps_the_ranking_under_the_fingerprint_it_was_computed_under(
+        app, db, reviewed_call, create_user):
     call, _apps = reviewed_call([[5], [4]])
-    ranked = queries.ranked_scores(call)
-    db.session.commit()
+    _order(_signed_in(app, create_user(roles=("coordinator",))), call)
     row = db.session.get(CallRanking, call.id)
     assert row.fingerprint == shared_ranking.fingerprint_text(queries.ranking_fingerprint(call))
-    assert shared_ranking.decode(row.rows) == ranked
+    assert shared_ranking.decode(row.rows) == queries._compute(call)
+
+
+def test_a_command_or_a_job_that_only_reads_keeps_no_row(db, reviewed_call, computations):
+    """(an export: on SQLite the row would hold the write lock, or fail its later writes)"""
+    call, _apps = reviewed_call([[5], [4]])
+    first = queries.ranked_scores(call)
+    db.session.commit()
+    assert db.session.get(CallRanking, call.id) is None
+    assert queries.ranked_scores(call) is first and computations == [call.id]  # kept in the process
 
 
 def test_a_ranking_computed_in_a_transaction_that_rolls_back_is_not_kept(db, reviewed_call, computations):
