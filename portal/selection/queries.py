@@ -40,7 +40,9 @@ from portal.stamps import read_stamps
 # After publication their state is the published outcome, so those states are in the pool too.
 POOL_STATES = (ApplicationState.submitted, ApplicationState.under_review, ApplicationState.accepted,
                ApplicationState.waitlisted, ApplicationState.not_selected, ApplicationState.declined)
-RULES_VERSION = 2  # part of the fingerprint: a change of the ranking rules invalidates what is kept
+# Part of the fingerprint: a change of the ranking rules, or of the form of the rows kept in the
+# table (shared_ranking.encode), invalidates what is kept.
+RULES_VERSION = 3
 CACHED_CALLS = 8  # rankings kept per process (each about 1 kB per application)
 DERIVED_KEPT = 64  # filtered orders and counts of ranking pages kept per process
 

@@ -38,35 +38,47 @@ def fingerprint_text(fingerprint: tuple) -> str:
 def encode(ranked: list[RankedApplication]) -> list[dict]:
     """One JSON object per application, in ranking order (the rank is the position). Fractions are
     [numerator, denominator]; each review is [reviewer, numerator, denominator, normalized total,
-    neutral]; the lowest and highest totals are found again from the reviews."""
+    neutral]; `low` and `high` are the positions of the reviews with the lowest and highest totals."""
     return [_encode_one(r) for r in ranked]
 
 
 def _encode_one(r: RankedApplication) -> dict:
     s = r.score
+    totals = list(s.totals.values())
     return {"id": s.application_id, "by": r.decided_by, "expected": s.expected_reviews,
             "reviews": [[reviewer, total.numerator, total.denominator, s.normalized_totals[reviewer],
                          reviewer in s.neutral_reviewers] for reviewer, total in s.totals.items()],
+            "low": totals.index(s.score_min) if totals else None,
+            "high": totals.index(s.score_max) if totals else None,
             "mean": None if s.raw_mean is None else [s.raw_mean.numerator, s.raw_mean.denominator],
             "sd": s.std_dev, "normalized": s.normalized, "missing": s.missing_reviews,
             "disagreement": s.disagreement}
 
 
 def decode(rows: list[dict]) -> list[RankedApplication]:
-    return [_decode_one(rank, row) for rank, row in enumerate(rows, start=1)]
+    # The totals repeat the same few values (the same marks give the same total): each is made once.
+    fractions: dict[tuple[int, int], Fraction] = {}
+    return [_decode_one(rank, row, fractions) for rank, row in enumerate(rows, start=1)]
 
 
-def _decode_one(rank: int, row: dict) -> RankedApplication:
+def _fraction(numerator: int, denominator: int, fractions: dict) -> Fraction:
+    made = fractions.get((numerator, denominator))
+    if made is None:
+        made = fractions[numerator, denominator] = Fraction(numerator, denominator)
+    return made
+
+
+def _decode_one(rank: int, row: dict, fractions: dict) -> RankedApplication:
     reviews = row["reviews"]
-    totals = {reviewer: Fraction(numerator, denominator)
-              for reviewer, numerator, denominator, _normalized, _neutral in reviews}
+    values = [_fraction(review[1], review[2], fractions) for review in reviews]
     mean = row["mean"]
     score = ApplicationScore(
-        application_id=row["id"], expected_reviews=row["expected"], totals=totals,
+        application_id=row["id"], expected_reviews=row["expected"],
+        totals={review[0]: value for review, value in zip(reviews, values, strict=True)},
         normalized_totals={review[0]: review[3] for review in reviews},
         neutral_reviewers=frozenset(review[0] for review in reviews if review[4]),
-        raw_mean=None if mean is None else Fraction(*mean), std_dev=row["sd"],
-        score_min=min(totals.values(), default=None), score_max=max(totals.values(), default=None),
+        raw_mean=None if mean is None else _fraction(mean[0], mean[1], fractions), std_dev=row["sd"],
+        score_min=values[row["low"]] if values else None, score_max=values[row["high"]] if values else None,
         normalized=row["normalized"], missing_reviews=row["missing"], disagreement=row["disagreement"])
     return RankedApplication(rank, score, row["by"])
 
