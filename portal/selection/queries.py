@@ -21,6 +21,7 @@ from flask import current_app
 
 from portal.applications.models import Application, ApplicationState
 from portal.collector import collector_paused
+from portal.database import session_wrote
 from portal.extensions import db
 from portal.reviews.models import Assignment, AssignmentState, Review
 from portal.selection import shared_ranking
@@ -189,7 +190,7 @@ def _ranked(call, fingerprint: tuple) -> list[RankedApplication]:
 def _keep(cache: "_RankingCache", key: tuple, fingerprint: tuple, value) -> None:
     # A session that wrote may have raised the counters itself, uncommitted: once it rolls back,
     # the fingerprint could name other scores, so only the table (rolled back with it) keeps them.
-    if not db.session.info.get(shared_ranking.WROTE):
+    if not session_wrote(db.session):
         cache.put(key, fingerprint, value)
 
 

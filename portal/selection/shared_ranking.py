@@ -15,18 +15,14 @@ read, and they are the committed ranking's. A command or a job that only reads k
 from fractions import Fraction
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app, has_request_context
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.database import _writes_expected, utcnow
+from portal.database import _writes_expected, session_wrote, utcnow
 from portal.extensions import db
 from portal.selection.models import CallRanking
 from portal.selection.ranking import ApplicationScore, RankedApplication
 from portal.stamps import RankingStamp
-
-# session.info key: the session's transaction has written something (flushed or executed DML).
-WROTE = "portal.selection.wrote"
 
 
 def fingerprint_text(fingerprint: tuple) -> str:
@@ -101,20 +97,17 @@ def exists(call_id: int) -> bool:
     return db.session.scalar(sa.select(sa.literal(True)).where(CallRanking.call_id == call_id)) is not None
 
 
-def session_wrote() -> bool:
+def session_writes() -> bool:
     """Whether the session's transaction holds writes (or, on a POST, the write lock)."""
-    return bool(db.session.info.get(WROTE)) or _writes_expected()
+    return session_wrote(db.session) or _writes_expected()
 
 
 def store(call_id: int, fingerprint: tuple, ranked: list[RankedApplication]) -> None:
     """Keep `ranked`, computed under `fingerprint`, for every host (see the module docstring)."""
     values = _values(call_id, fingerprint, ranked)
-    if session_wrote() or _one_connection():
-        wrote = db.session.info.get(WROTE)
+    if session_writes() or _one_connection():
         with db.session.begin_nested():
             db.session.execute(_upsert(values))
-        if not wrote:  # the row is no input of the ranking: what was kept may still be kept
-            db.session.info.pop(WROTE, None)
         return
     if not has_request_context():
         # A command or a job that reads (an export) keeps nothing: on SQLite, writing the row in
@@ -136,15 +129,17 @@ def store_now(call_id: int, fingerprint: tuple, ranked: list[RankedApplication])
     is still the fingerprint's (the ranking job). The reading transaction ends first: on SQLite,
     a transaction cannot write from a snapshot that another's commit has made old."""
     db.session.rollback()
-    connection = db.session.connection(execution_options={"sqlite_immediate": True})
-    if write_if_current(connection, _values(call_id, fingerprint, ranked), inputs=fingerprint[-1]):
+    db.session.connection(execution_options={"sqlite_immediate": True})  # begins with the write lock
+    # Through the session, so that it counts as a write the job's end is committed with.
+    if write_if_current(db.session, _values(call_id, fingerprint, ranked), inputs=fingerprint[-1]):
         return True
     db.session.rollback()  # not SQLite's write lock held while computing again
     return False
 
 
 def write_if_current(connection, values: dict, *, inputs: int) -> bool:
-    """Upsert the row if the call's `inputs` counter, as `connection` sees it, is still `inputs`."""
+    """Upsert the row if the call's `inputs` counter, as `connection` (or a session) sees it, is
+    still `inputs`."""
     committed = connection.scalar(sa.select(RankingStamp.inputs)
                                   .where(RankingStamp.call_id == values["call_id"])) or 0
     if committed != inputs:
@@ -170,22 +165,3 @@ def _one_connection() -> bool:
     """An in-memory SQLite database lives in one connection: there is no second one to write with."""
     url = db.engine.url
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-
-
-# Which sessions hold writes: a reading request writes the row on a connection of its own, which
-# a session holding SQLite's write lock would make wait for itself.
-@sa.event.listens_for(so.Session, "after_flush")
-def _flushed(session, _flush_context) -> None:
-    session.info[WROTE] = True
-
-
-@sa.event.listens_for(so.Session, "do_orm_execute")
-def _executed(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
-
-
-@sa.event.listens_for(so.Session, "after_transaction_end")
-def _ended(session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(WROTE, None)
