@@ -93,10 +93,6 @@ def is_fresh(call_id: int, fingerprint: tuple) -> bool:
         CallRanking.call_id == call_id, CallRanking.fingerprint == fingerprint_text(fingerprint))) is not None
 
 
-def exists(call_id: int) -> bool:
-    return db.session.scalar(sa.select(sa.literal(True)).where(CallRanking.call_id == call_id)) is not None
-
-
 def session_writes() -> bool:
     """Whether the session's transaction holds writes (or, on a POST, the write lock)."""
     return session_wrote(db.session) or _writes_expected()
