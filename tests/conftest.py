@@ -7,11 +7,17 @@ import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from config import TestConfig
 from portal import create_app
 from portal.extensions import db as _db
 from portal.extensions import limiter
+
+# Property tests are not timed: on two busy cores an example may take longer than Hypothesis'
+# default 200 ms deadline, which would fail a correct test.
+settings.register_profile("portal", deadline=None)
+settings.load_profile("portal")
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Where the tests keep documents: "folder" (the default) or "database" (scripts/test runs the
