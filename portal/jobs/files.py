@@ -7,7 +7,6 @@ worker killed in between leaves a file that no result names (an orphan, which th
 sweep of portal/privacy/orphans.py removes), never a result naming half a file.
 """
 
-import contextlib
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
@@ -42,19 +41,6 @@ def _ready_to_write() -> bool:
     _commit_keeping_loaded(session)
     session.connection(execution_options={"sqlite_immediate": True})
     return True
-
-
-@contextlib.contextmanager
-def cache_writes():
-    """For a job's reading that may keep a cache row meanwhile (a call's ranking, which every
-    host reads): on SQLite, a transaction of its own holding the write lock, committed at the
-    end of the block, so that the row is kept from a current snapshot and the lock is given
-    back before the long work. Only what the block wrote is committed: with anything pending
-    before it (or elsewhere than on SQLite) it does nothing."""
-    locked = _ready_to_write()
-    yield
-    if locked:
-        _commit_keeping_loaded(db.session())
 
 
 def _commit_keeping_loaded(session) -> None:

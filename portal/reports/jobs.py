@@ -5,8 +5,8 @@ One kind of job per file; one job per kind and call at a time (a second click sh
 one). The handler builds the file in the coordinator's language, stores it and returns the
 result naming it; the previous file of the same kind for the call is removed with the job's end.
 Downloading it (reports.download_export) is audited, as every download of personal data is.
-The handler commits nothing of the export: only, on SQLite, the call's ranking if it computed it
-(a cache every host reads; see jobs.files.cache_writes).
+The handler commits nothing itself (a ranking it computes is not kept: see
+selection/shared_ranking.py).
 """
 
 import io
@@ -22,7 +22,7 @@ from portal.calls.models import Call
 from portal.database import utcnow
 from portal.extensions import db
 from portal.i18n import format_file_size
-from portal.jobs.files import cache_writes, file_key, jobs_keeping_files, store_file
+from portal.jobs.files import file_key, jobs_keeping_files, store_file
 from portal.jobs.models import Job
 from portal.jobs.registry import job_kind
 from portal.jobs.services import active_job, start_job
@@ -129,8 +129,7 @@ def _build(job, build) -> dict:
 def _table_export(job, progress) -> dict:
     def build(call, export):
         progress.step("reading")
-        with cache_writes():  # the ranking, computed if no host kept it
-            applications, reviews = applications_export(call)
+        applications, reviews = applications_export(call)
         if export.kind == "export-reviews-csv":
             tables = [reviews]
         elif export.extension == "xlsx":
