@@ -4,6 +4,21 @@ from portal.applications.models import ApplicationState
 from portal.calls.models import CallState
 from portal.database import utcnow
 from portal.reviews.models import Assignment, AssignmentState, Review
+from portal.selection import queries
+
+
+@pytest.fixture
+def computations(monkeypatch):
+    """The call ids whose ranking was computed (not read from call_ranking) during the test."""
+    counted = []
+    original = queries._compute
+
+    def counting(call):
+        counted.append(call.id)
+        return original(call)
+
+    monkeypatch.setattr(queries, "_compute", counting)
+    return counted
 
 
 @pytest.fixture

@@ -10,19 +10,6 @@ from portal.reviews.models import Assignment, AssignmentState, Review
 from portal.selection import publication, queries
 
 
-@pytest.fixture
-def computations(monkeypatch):
-    counted = []
-    original = queries._compute
-
-    def counting(call):
-        counted.append(call.id)
-        return original(call)
-
-    monkeypatch.setattr(queries, "_compute", counting)
-    return counted
-
-
 def _order(call):
     return [r.application_id for r in queries.ranked_scores(call)]
 

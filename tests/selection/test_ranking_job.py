@@ -3,7 +3,6 @@ coordinator's page, which then reads it from the table (in the tests jobs run in
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from portal.database import utcnow
@@ -15,19 +14,6 @@ from portal.selection import queries, shared_ranking
 from portal.selection.jobs import KIND
 from portal.selection.models import CallRanking
 from tests.conftest import PASSWORD, csrf_token_from
-
-
-@pytest.fixture
-def computations(monkeypatch):
-    counted = []
-    original = queries._compute
-
-    def counting(call):
-        counted.append(call.id)
-        return original(call)
-
-    monkeypatch.setattr(queries, "_compute", counting)
-    return counted
 
 
 def _ranking_jobs(db) -> list[tuple]:

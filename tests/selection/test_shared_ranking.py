@@ -19,19 +19,6 @@ from tests.conftest import PASSWORD, IsolatedClient, csrf_token_from
 
 
 @pytest.fixture
-def computations(monkeypatch):
-    counted = []
-    original = queries._compute
-
-    def counting(call):
-        counted.append(call.id)
-        return original(call)
-
-    monkeypatch.setattr(queries, "_compute", counting)
-    return counted
-
-
-@pytest.fixture
 def second_app(app, database_url):
     """Another host: an app of its own (its own caches) on the same database."""
     other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
