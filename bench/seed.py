@@ -159,20 +159,26 @@ def _store_pdf(store, title, max_size):
     return store.save(io.BytesIO(pdf_bytes(title)), max_size=max_size)
 
 
+def _administrations_and_password(rng: random.Random):
+    """Load the member administrations; the bench password's hash, the administrations in a
+    seeded order, and Zipf-like weights for drawing applicants from them."""
+    load_administrations(current_app.config["ADMINISTRATIONS_CSV"])
+    db.session.flush()
+    from portal.administrations.models import Administration
+
+    codes = sorted(db.session.scalars(sa.select(Administration.code)))
+    order = rng.sample(codes, len(codes))
+    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(order))]
+    return hash_password(BENCH_PASSWORD), order, weights
+
+
 def seed_scale(*, applications: int = 5000, reviewers: int = 150, seed: int = 1, tag: str = "b",
                rush_users: int = 300, drafts: int = 200, places: int = 20,
                waitlist: int = 30) -> Seeded:
     """Fill the database; commits in the end. See the module's docstring."""
     rng = random.Random(seed)
     now = utcnow()
-    load_administrations(current_app.config["ADMINISTRATIONS_CSV"])
-    db.session.flush()
-    password_hash = hash_password(BENCH_PASSWORD)
-    from portal.administrations.models import Administration
-
-    codes = sorted(db.session.scalars(sa.select(Administration.code)))
-    order = rng.sample(codes, len(codes))
-    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(order))]
+    password_hash, order, weights = _administrations_and_password(rng)
 
     closes = now - timedelta(days=40)
     closed = _call(f"bench-{tag}-closed", CallState.in_review, opens=closes - timedelta(days=60),
@@ -363,14 +369,7 @@ def seed_call_to_assign(*, applications: int, reviewers: int, seed: int = 1, tag
     take a few seconds. Commits."""
     rng = random.Random(seed)
     now = utcnow()
-    load_administrations(current_app.config["ADMINISTRATIONS_CSV"])
-    db.session.flush()
-    password_hash = hash_password(BENCH_PASSWORD)
-    from portal.administrations.models import Administration
-
-    codes = sorted(db.session.scalars(sa.select(Administration.code)))
-    order = rng.sample(codes, len(codes))
-    weights = [1 / (rank + 1) ** 0.9 for rank in range(len(order))]
+    password_hash, order, weights = _administrations_and_password(rng)
     closes = now - timedelta(days=3)
     call = _call(f"bench-{tag}-assign", CallState.in_review, opens=closes - timedelta(days=60),
                  closes=closes, places=20, now=now)
