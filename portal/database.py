@@ -118,6 +118,24 @@ def session_wrote(session: so.Session) -> bool:
     return bool(session.info.get(_WROTE)) or bool(session.new or session.dirty or session.deleted)
 
 
+def start_writing(session: so.Session) -> None:
+    """Make a job's session ready to write. On SQLite a transaction that has only read ends first
+    (nothing is pending, so nothing is committed; what it loaded stays loaded) and the next one
+    takes the write lock at once: it could not write from a snapshot that another connection's
+    commit (a progress report, the heartbeat, a web request) made old. From then on the session
+    counts as writing, so no progress is written on another connection until it ends (it would
+    wait for the lock)."""
+    if session.get_bind().dialect.name != "sqlite" or session_wrote(session):
+        return
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    session.connection(execution_options={"sqlite_immediate": True})
+    session.info[_WROTE] = True
+
+
 @sa.event.listens_for(so.Session, "after_flush")
 def _flushed(session, _flush_context) -> None:
     session.info[_WROTE] = True

@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 import sqlalchemy as sa
 
+from portal.database import start_writing
 from portal.extensions import db
 from portal.jobs.models import Job, JobState
 from portal.storage import delete_after_commit, send_stored, storage
@@ -22,33 +23,10 @@ def store_file(job: Job, stream: BinaryIO, *, name: str, content_type: str,
     """Store the job's file; the result naming it ({"key", "name", "content_type", "size"}).
     The file of the same work done before (same kind, and the same call, or for no call the
     same lock: one person's) is removed once the job's end commits, so storage does not grow. Flushes."""
-    _ready_to_write()
+    start_writing(db.session())
     stored = storage().save(stream, max_size=max_size)
     retire_files(previous_jobs(job), reason="replaced")
     return {"key": stored.key, "name": name, "content_type": content_type, "size": stored.size}
-
-
-def _ready_to_write() -> bool:
-    """On SQLite, end the transaction that only read (nothing is pending, so nothing is
-    committed; what it loaded stays loaded) and take the write lock for the job's end: a
-    transaction cannot write from a snapshot that another connection's commit made old, and the
-    progress reports and the heartbeat commit on connections of their own while the job reads.
-    (The same as the assignment's portal/reviews/automatic._start_writing.) Whether it did."""
-    session = db.session()
-    if session.get_bind().dialect.name != "sqlite" or session.new or session.dirty \
-            or session.deleted:
-        return False
-    _commit_keeping_loaded(session)
-    session.connection(execution_options={"sqlite_immediate": True})
-    return True
-
-
-def _commit_keeping_loaded(session) -> None:
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def file_key(job: Job) -> str | None:

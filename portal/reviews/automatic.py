@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from portal.accounts.models import Role, User, UserRole
 from portal.applications.models import Application, ApplicationSection
 from portal.calls.models import Call
+from portal.database import start_writing
 from portal.extensions import db
 from portal.phrases import LANGUAGE_NAMES
 from portal.reviews import assignment as solver
@@ -93,35 +94,12 @@ def assign_call_automatically(call: Call, *, actor, now: datetime,
         assign_reviewers(new, actor=actor, now=now, automatic=True)
         return result
     progress.step("saving", total=len(new))
-    report = _start_writing()
+    start_writing(db.session())  # on SQLite the count is then written with the job's end
     for start in range(0, len(new), SAVE_CHUNK):
         chunk = new[start:start + SAVE_CHUNK]
         assign_reviewers(chunk, actor=actor, now=now, automatic=True)
-        if report:
-            progress.advance(len(chunk))
-        else:  # counted, and written with the job's end
-            progress.done += len(chunk)
+        progress.advance(len(chunk))
     return result
-
-
-def _start_writing() -> bool:
-    """Make the job's session ready to write; False when progress must not be written meanwhile.
-
-    On SQLite a transaction cannot write from a snapshot that another connection's commit made
-    old, and the progress reports and the heartbeat commit on connections of their own: the
-    transaction that only read ends (nothing is pending, so nothing is committed, and what it
-    loaded stays loaded), and the saving one takes SQLite's single write lock at once. Until the
-    job's end commits, the reports would wait for that lock, so they are not written."""
-    session = db.session()
-    if session.get_bind().dialect.name != "sqlite" or session.new or session.dirty or session.deleted:
-        return True
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-    session.connection(execution_options={"sqlite_immediate": True})
-    return False
 
 
 def _reviewer_input(user: User, current_load: int) -> "solver.AssignmentReviewer":
