@@ -16,6 +16,17 @@ SPREAD_DETAILS = {"{outcome.value: check.outcomes[outcome] for outcome in Outcom
                   {"accepted", "waitlisted", "not_selected"}}
 
 
+def _export_actions() -> set[str]:
+    from portal.reports.jobs import BY_KIND
+
+    return {export.action for export in BY_KIND.values()}
+
+
+# Actions looked up in a table, which a reader cannot list from the source: each expression named
+# here with what it can be (the download of a job's export records that export's action).
+LOOKED_UP_ACTIONS = {"BY_KIND[job.kind].action": _export_actions}
+
+
 def _name(func) -> str | None:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
@@ -72,6 +83,8 @@ def recorded_actions_and_details() -> tuple[set[str], set[str]]:
                 definition, index, parameter = recorders[_name(call.func)]
                 action = _action_node(call, index, parameter)
                 found = _strings(action)
+                if found is None and action is not None and ast.unparse(action) in LOOKED_UP_ACTIONS:
+                    found = LOOKED_UP_ACTIONS[ast.unparse(action)]()
                 if found is not None:
                     actions |= found
                 else:  # only a recorder of the module may pass on what its callers give it
