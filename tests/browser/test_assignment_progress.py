@@ -55,7 +55,7 @@ def test_the_coordinator_follows_the_assignment_of_5000_applications_to_its_resu
 
         # The job runs inline here: the redirect to its progress page comes when it is done.
         with page.expect_navigation(url=re.compile(r"/jobs/\d+$"), timeout=120_000):
-            page.get_by_role("button", name="Assign reviewers automatically").click()
+            page.get_by_role("button", name="Assign reviewers automatically").click(timeout=120_000)
         job = db.session.scalar(sa.select(Job).where(Job.call_id == seeded.call_id))
         assert (job.kind, job.state, job.attempts) == ("assignment", JobState.DONE, 1)
         assigned = job.result["assigned"]

@@ -53,7 +53,8 @@ def test_applicant_downloads_their_data_and_deletes_their_account(app, db, live_
 
     # In Russian: from his account's page to his data, and the download.
     with app.app_context():
-        your_data, download = russian("Your data"), russian("Download your data (ZIP)")
+        your_data, prepare = russian("Your data"), russian("Prepare your data (ZIP)")
+        see_result = russian("See the result")
     page = new_page(locale="ru-RU")
     sign_in(page, app, "ru")
     page.goto("/account")
@@ -61,8 +62,12 @@ def test_applicant_downloads_their_data_and_deletes_their_account(app, db, live_
     expect(heading(page)).to_have_text(your_data)
     assert_russian(page.locator("main").inner_text())
     assert_accessible(page, "his data (ru)")
+    # The ZIP is prepared by a job (inline in the tests): its page, then the file.
+    page.get_by_role("button", name=prepare).click()
+    assert_russian(page.locator("main").inner_text())
+    assert_accessible(page, "his data prepared (ru)")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=download).click()
+        page.get_by_role("link", name=see_result).click()
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
