@@ -22,6 +22,13 @@ from tests.browser.axe import AXE_SCRIPT
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
+
+# The layout and accessibility checks of every page (test_layout, test_focal_pages,
+# test_office_pages) do not depend on the database, and they are the slowest tests (about six
+# minutes of a run): scripts/test runs them in the SQLite half only. The journeys run in both.
+LAYOUT_CHECK = pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")),
+    reason="the pages' layout and accessibility do not depend on the database: checked in the SQLite run")
 # Quiet on a closed network (see RECIPES.md). Playwright gives each launch a fresh profile.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -15,9 +15,10 @@ from portal.administrations.services import add_focal_point
 from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.demo import seed_demo_data
+from tests.browser.conftest import LAYOUT_CHECK
 from tests.browser.test_layout import Person, _user, _visit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, LAYOUT_CHECK]
 
 
 def _set_up(db) -> dict[str, Person]:

@@ -28,8 +28,9 @@ from portal.reviews.models import Assignment, AssignmentState
 from portal.selection.models import Offer
 from portal.selection.services import fill_places_in_rank_order
 from tests.browser.axe import describe, preload, violations
+from tests.browser.conftest import LAYOUT_CHECK
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, LAYOUT_CHECK]
 
 WIDTHS = (1280, 390)
 HEIGHT = 800

@@ -15,9 +15,10 @@ from portal.calls.models import Call, CallState
 from portal.database import utcnow
 from portal.demo import seed_demo_data
 from portal.endorsements.models import Endorsement, EndorsementState
+from tests.browser.conftest import LAYOUT_CHECK
 from tests.browser.test_layout import Person, _visit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, LAYOUT_CHECK]
 
 STATES = [(EndorsementState.endorsed, 1), (EndorsementState.declined, None),
           (EndorsementState.requested, None), (None, None)]
