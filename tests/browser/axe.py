@@ -31,7 +31,11 @@ def _inject(page) -> None:
 
 
 def violations(page) -> list[dict]:
-    """axe's violations on the page as it is now (all rules but the experimental ones)."""
+    """axe's violations on the page as it is now (all rules but the experimental ones), once its
+    stylesheets have loaded: a click that navigates returns before they have, and axe would judge
+    the browser's default colours (a failure seen once on busy cores: links #0000ee on the navy
+    header)."""
+    page.wait_for_load_state("load")
     _inject(page)
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return results["violations"]
